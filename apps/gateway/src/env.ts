@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+// Only for local development: production refuses to boot without a real secret
+// so a forgotten variable can never sign tokens with a value that is public.
+const DEV_AUTH_SECRET = "weft-dev-auth-secret-not-for-production-use";
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+// Normalising to the origin means "http://localhost:3000/" and
+// "http://localhost:3000" both match the browser's Origin header.
+const origin = z.url().transform((value) => new URL(value).origin);
+
+const ZEnv = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    GATEWAY_PORT: port.default(4000),
+    GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
+    APP_DATABASE_URL: z.url().optional(),
+    TEMPORAL_ADDRESS: z.string().min(1).default("127.0.0.1:7233"),
+    TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
+    WEFT_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    WEB_ORIGIN: origin.default("http://localhost:3000"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.NODE_ENV === "production" && value.WEFT_AUTH_SECRET === undefined) {
+      ctx.addIssue({ code: "custom", path: ["WEFT_AUTH_SECRET"], message: "is required in production" });
+    }
+  });
+
+export type Env = Omit<z.infer<typeof ZEnv>, "WEFT_AUTH_SECRET"> & { WEFT_AUTH_SECRET: string };
+
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+}
+
+export interface ParsedEnv {
+  env: Env;
+  warnings: string[];
+}
+
+/** Pure: no logging, no exiting, so tests can feed it any record. */
+export function parseEnv(source: Record<string, string | undefined>): ParsedEnv {
+  // Treat `FOO=` (common in .env files) as unset so the default applies.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = ZEnv.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.length > 0 ? issue.path.join(".") : "(environment)";
+      return `  ${name}: ${issue.message}`;
+    });
+    throw new EnvError(`invalid gateway environment:\n${lines.join("\n")}`);
+  }
+  const warnings: string[] = [];
+  const { WEFT_AUTH_SECRET, ...rest } = result.data;
+  if (WEFT_AUTH_SECRET === undefined) {
+    warnings.push("WEFT_AUTH_SECRET is not set; using the development default (never do this in production)");
+  }
+  return { env: { ...rest, WEFT_AUTH_SECRET: WEFT_AUTH_SECRET ?? DEV_AUTH_SECRET }, warnings };
+}
+
+/** Boot-time entry: prints what is wrong and exits instead of starting half-configured. */
+export function loadEnvOrExit(source: Record<string, string | undefined> = process.env): Env {
+  try {
+    const { env, warnings } = parseEnv(source);
+    for (const warning of warnings) console.warn(`warning: ${warning}`);
+    return env;
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  TEMPORAL_ADDRESS: z.string().min(1).default("127.0.0.1:7233"),
+  TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
+  WORKER_ID: z.string().min(1).optional(),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
+});
+
+export type WorkerEnv = z.infer<typeof EnvSchema>;
+
+/** Validates the environment once at boot; a bad variable stops the process with its name. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid worker environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

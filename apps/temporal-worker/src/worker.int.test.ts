@@ -1,0 +1,35 @@
+import { Client, Connection } from "@temporalio/client";
+import { AGENT_TASK_QUEUE, WORKFLOW_TYPES } from "@weft/schema";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { loadEnv } from "./env.ts";
+import { startWorker, type RunningWorker } from "./worker.ts";
+
+const address = process.env.TEMPORAL_ADDRESS!;
+let worker: RunningWorker;
+let client: Client;
+
+beforeAll(async () => {
+  worker = await startWorker(loadEnv({ TEMPORAL_ADDRESS: address, WORKER_ID: "int-test-worker" }));
+  client = new Client({ connection: await Connection.connect({ address }) });
+});
+
+afterAll(async () => {
+  await worker?.shutdown();
+  await client?.connection.close();
+});
+
+test("the worker polls its task queue: a workflow started through the client completes", async () => {
+  const result = await client.workflow.execute(WORKFLOW_TYPES.ping, {
+    taskQueue: AGENT_TASK_QUEUE,
+    workflowId: `ping-${Date.now()}`,
+    args: ["hello"],
+    workflowExecutionTimeout: "30 seconds",
+  });
+  expect(result).toEqual({ echo: "hello", workerId: "int-test-worker" });
+});
+
+test("a bad environment names the variable", () => {
+  expect(() => loadEnv({ WORKER_MAX_CONCURRENT_ACTIVITIES: "-3" })).toThrow(
+    /WORKER_MAX_CONCURRENT_ACTIVITIES/,
+  );
+});

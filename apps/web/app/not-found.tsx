@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+export const metadata: Metadata = { title: "Page not found" };
+
+export default function NotFound() {
+  return (
+    <section className="coming-soon" aria-labelledby="not-found-title">
+      <h1 id="not-found-title">Page not found</h1>
+      <p>
+        <Link href="/">Back to the home page</Link>
+      </p>
+    </section>
+  );
+}

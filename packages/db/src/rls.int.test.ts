@@ -1,0 +1,293 @@
+import { createHash, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma, withScope, withUser, withWorkspace } from "./client.ts";
+import type { PrismaClient } from "./generated/prisma/client.ts";
+import { withAdminClient } from "./pg-admin.ts";
+import { createTestDatabase, tablesMissingRls, testDatabaseUrl, type TestDatabase } from "./testing.ts";
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+interface Tenant {
+  workspaceId: string;
+  userId: string;
+  agentId: string;
+  versionId: string;
+  runId: string;
+  apiKeyToken: string;
+}
+
+let db: TestDatabase;
+let admin: PrismaClient;
+let app: PrismaClient;
+let A: Tenant;
+let B: Tenant;
+let tenantTables: string[];
+
+// One row in every tenant table, written as the superuser (bypasses RLS).
+async function seedTenant(label: string): Promise<Tenant> {
+  const t = {
+    workspaceId: randomUUID(),
+    userId: randomUUID(),
+    agentId: randomUUID(),
+    versionId: randomUUID(),
+    runId: randomUUID(),
+    apiKeyToken: `weft_${label}_${randomUUID()}`,
+  };
+  const ws = t.workspaceId;
+  const graph = { version: 1, inputs: {}, nodes: [], edges: [] };
+  await admin.user.create({ data: { id: t.userId, email: `${label}-${ws}@example.test`, name: label } });
+  await admin.workspace.create({ data: { id: ws, name: `Workspace ${label}`, slug: `ws-${label}-${ws}` } });
+  await admin.membership.create({ data: { workspaceId: ws, userId: t.userId, role: "OWNER" } });
+  await admin.invitation.create({
+    data: {
+      workspaceId: ws,
+      email: `invitee-${label}@example.test`,
+      role: "EDITOR",
+      tokenHash: sha(`inv-${ws}`),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  await admin.apiKey.create({
+    data: {
+      workspaceId: ws,
+      name: "ci",
+      role: "EDITOR",
+      prefix: t.apiKeyToken.slice(0, 10),
+      hash: sha(t.apiKeyToken),
+      createdById: t.userId,
+    },
+  });
+  await admin.agent.create({
+    data: { id: t.agentId, workspaceId: ws, name: `Agent ${label}`, draftGraph: graph },
+  });
+  await admin.agentVersion.create({
+    data: { id: t.versionId, workspaceId: ws, agentId: t.agentId, number: 1, graph, spec: "", checksum: "c" },
+  });
+  await admin.agent.update({ where: { id: t.agentId }, data: { liveVersionId: t.versionId } });
+  const schedule = await admin.schedule.create({
+    data: { workspaceId: ws, agentId: t.agentId, cron: "0 * * * *", temporalScheduleId: `sched-${ws}` },
+  });
+  await admin.run.create({
+    data: {
+      id: t.runId,
+      workspaceId: ws,
+      agentId: t.agentId,
+      versionId: t.versionId,
+      scheduleId: schedule.id,
+      trigger: "SCHEDULE",
+    },
+  });
+  const large = await admin.largeOutput.create({
+    data: { workspaceId: ws, runId: t.runId, nodeId: "fetch", data: { big: true }, sizeBytes: 300_000 },
+  });
+  await admin.nodeRun.create({
+    data: {
+      workspaceId: ws,
+      runId: t.runId,
+      nodeId: "fetch",
+      status: "SUCCEEDED",
+      outputRef: large.id,
+      logs: ["ok"],
+    },
+  });
+  await admin.runEvent.create({ data: { workspaceId: ws, runId: t.runId, seq: 1, type: "run.started" } });
+  await admin.secret.create({
+    data: {
+      workspaceId: ws,
+      name: "API_KEY",
+      ciphertext: Buffer.from("c"),
+      iv: Buffer.from("i"),
+      authTag: Buffer.from("t"),
+      wrappedDataKey: Buffer.from("k"),
+      keyVersion: 1,
+    },
+  });
+  await admin.provider.create({ data: { workspaceId: ws, provider: "openai", secretName: "API_KEY" } });
+  await admin.usageRecord.create({
+    data: {
+      workspaceId: ws,
+      day: new Date("2026-11-22"),
+      model: "openai/gpt-4o-mini",
+      provider: "openai",
+      runs: 1,
+    },
+  });
+  await admin.auditEvent.create({
+    data: {
+      workspaceId: ws,
+      actorUserId: t.userId,
+      action: "agent.publish",
+      targetType: "Agent",
+      targetId: t.agentId,
+    },
+  });
+  return t;
+}
+
+async function count(
+  client: PrismaClient | Parameters<Parameters<typeof withWorkspace>[2]>[0],
+  table: string,
+  where = "TRUE",
+) {
+  const rows = await client.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM "${table}" WHERE ${where}`,
+  );
+  return rows[0]!.n;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase(testDatabaseUrl());
+  admin = createPrisma(db.adminUrl, { poolMax: 4 });
+  app = createPrisma(db.appUrl, { poolMax: 20 });
+  A = await seedTenant("a");
+  B = await seedTenant("b");
+  tenantTables = await withAdminClient(db.adminUrl, async (c) => {
+    const { rows } = await c.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'workspaceId' ORDER BY 1`,
+    );
+    return rows.map((r) => r.table_name);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.$disconnect();
+  await admin?.$disconnect();
+  await db?.drop();
+});
+
+describe("row-level security", () => {
+  it("covers every table with a workspaceId column (forced, with a policy)", async () => {
+    expect(tenantTables.length).toBeGreaterThanOrEqual(14);
+    expect(await tablesMissingRls(db.adminUrl)).toEqual([]);
+    const workspace = await withAdminClient(db.adminUrl, (c) =>
+      c.query(`SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = '"Workspace"'::regclass`),
+    );
+    expect(workspace.rows[0]).toEqual({ relrowsecurity: true, relforcerowsecurity: true });
+  });
+
+  it("the catalogue check catches a tenant table added without RLS", async () => {
+    await withAdminClient(db.adminUrl, (c) =>
+      c.query(`CREATE TABLE "Forgotten" (id int, "workspaceId" uuid)`),
+    );
+    try {
+      expect(await tablesMissingRls(db.adminUrl)).toEqual(["Forgotten"]);
+    } finally {
+      await withAdminClient(db.adminUrl, (c) => c.query(`DROP TABLE "Forgotten"`));
+    }
+  });
+
+  it("the app role can neither bypass RLS nor act as superuser", async () => {
+    const rows = await app.$queryRaw<{ rolsuper: boolean; rolbypassrls: boolean }[]>`
+      SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`;
+    expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
+  });
+
+  it("without a workspace scope the app sees no rows in any tenant table", async () => {
+    for (const table of [...tenantTables, "Workspace"]) {
+      expect({ table, n: await count(app, table) }).toEqual({ table, n: 0 });
+    }
+    expect(await app.agent.findMany()).toEqual([]);
+  });
+
+  it("scoped to A, every tenant table shows A's rows and none of B's", async () => {
+    await withWorkspace(app, A.workspaceId, async (tx) => {
+      for (const table of tenantTables) {
+        expect({ table, own: await count(tx, table) }).toEqual({ table, own: 1 });
+        expect({ table, foreign: await count(tx, table, `"workspaceId" <> '${A.workspaceId}'`) }).toEqual({
+          table,
+          foreign: 0,
+        });
+      }
+      expect((await tx.workspace.findMany()).map((w) => w.id)).toEqual([A.workspaceId]);
+      expect(await tx.agent.findUnique({ where: { id: B.agentId } })).toBeNull();
+      expect(await tx.run.findUnique({ where: { id: B.runId } })).toBeNull();
+    });
+  });
+
+  it("inserting into B while scoped to A is rejected by the policy (42501)", async () => {
+    const attempt = withWorkspace(app, A.workspaceId, (tx) =>
+      tx.agent.create({ data: { workspaceId: B.workspaceId, name: "intruder", draftGraph: {} } }),
+    );
+    await expect(attempt).rejects.toThrow(/row-level security|42501/);
+    expect(await count(admin, "Agent", `name = 'intruder'`)).toBe(0);
+  });
+
+  it("updating or deleting B's rows while scoped to A affects nothing", async () => {
+    const result = await withWorkspace(app, A.workspaceId, async (tx) => ({
+      updated: await tx.agent.updateMany({ where: { id: B.agentId }, data: { name: "hijacked" } }),
+      deleted: await tx.secret.deleteMany({ where: { workspaceId: B.workspaceId } }),
+    }));
+    expect(result.updated.count).toBe(0);
+    expect(result.deleted.count).toBe(0);
+    expect((await admin.agent.findUniqueOrThrow({ where: { id: B.agentId } })).name).toBe("Agent b");
+  });
+
+  it("moving a row of A into B is rejected (WITH CHECK on update)", async () => {
+    const attempt = withWorkspace(app, A.workspaceId, (tx) =>
+      tx.auditEvent.updateMany({
+        where: { workspaceId: A.workspaceId },
+        data: { workspaceId: B.workspaceId },
+      }),
+    );
+    await expect(attempt).rejects.toThrow(/row-level security|42501/);
+  });
+
+  it("a row of A cannot reference B's agent even by id (composite foreign key)", async () => {
+    const attempt = withWorkspace(app, A.workspaceId, (tx) =>
+      tx.run.create({ data: { workspaceId: A.workspaceId, agentId: B.agentId, versionId: B.versionId } }),
+    );
+    await expect(attempt).rejects.toThrow(/foreign key|Foreign key/);
+  });
+
+  it("200 concurrent scoped transactions alternating A/B never leak", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => {
+        const t = i % 2 === 0 ? A : B;
+        return withWorkspace(app, t.workspaceId, async (tx) => ({
+          expected: t.workspaceId,
+          agents: await tx.agent.findMany({ select: { workspaceId: true } }),
+          events: await tx.runEvent.findMany({ select: { workspaceId: true } }),
+        }));
+      }),
+    );
+    for (const r of results) {
+      expect(r.agents).toEqual([{ workspaceId: r.expected }]);
+      expect(r.events).toEqual([{ workspaceId: r.expected }]);
+    }
+    // The scope dies with each transaction: the pooled connections are clean.
+    expect(await count(app, "Agent")).toBe(0);
+  }, 30_000);
+
+  it("a user scope reveals only that user's memberships and workspaces", async () => {
+    const seen = await withUser(app, A.userId, async (tx) => ({
+      memberships: await tx.membership.findMany({ select: { workspaceId: true, userId: true } }),
+      workspaces: await tx.workspace.findMany({ select: { id: true } }),
+      agents: await tx.agent.count(),
+    }));
+    expect(seen.memberships).toEqual([{ workspaceId: A.workspaceId, userId: A.userId }]);
+    expect(seen.workspaces).toEqual([{ id: A.workspaceId }]);
+    expect(seen.agents).toBe(0);
+    // Read-only: a user scope cannot add itself to another workspace.
+    await expect(
+      withUser(app, A.userId, (tx) =>
+        tx.membership.create({ data: { workspaceId: B.workspaceId, userId: A.userId, role: "OWNER" } }),
+      ),
+    ).rejects.toThrow(/row-level security|42501/);
+  });
+
+  it("an API key hash reveals exactly its own key row", async () => {
+    const keys = await withScope(app, { apiKeyHash: sha(B.apiKeyToken) }, (tx) =>
+      tx.apiKey.findMany({ select: { workspaceId: true } }),
+    );
+    expect(keys).toEqual([{ workspaceId: B.workspaceId }]);
+    const none = await withScope(app, { apiKeyHash: sha("weft_guess") }, (tx) => tx.apiKey.count());
+    expect(none).toBe(0);
+  });
+
+  it("rejects a scope that is not a UUID before touching the database", async () => {
+    await expect(withWorkspace(app, '\'; DROP TABLE "Agent"; --', async () => 1)).rejects.toThrow(
+      /workspaceId must be a UUID/,
+    );
+    await expect(withUser(app, "nope", async () => 1)).rejects.toThrow(/userId must be a UUID/);
+  });
+});

