@@ -35,3 +35,43 @@ export type WorkflowQuery = (typeof WORKFLOW_QUERIES)[keyof typeof WORKFLOW_QUER
  * payloads (2 MB by default) and every output is copied into history.
  */
 export const LARGE_OUTPUT_THRESHOLD_BYTES = 256 * 1024;
+
+/**
+ * Postgres NOTIFY channel for run progress. Activities insert a RunEvent row and, in the same
+ * transaction, `pg_notify(RUN_EVENTS_CHANNEL, JSON.stringify(RunEventNotice))`; NOTIFY is
+ * delivered at commit, so a listener never hears of a row it cannot read yet. Every gateway
+ * instance LISTENs and reads the rows by (runId, seq > last seen).
+ */
+export const RUN_EVENTS_CHANNEL = "weft_run_events";
+
+export interface RunEventNotice {
+  workspaceId: string;
+  runId: string;
+  seq: number;
+  type: string;
+  /** Present on run.* events: the run's new status. */
+  runStatus?: string;
+}
+
+/**
+ * Input of the `runAgent` workflow. The caller (gateway, schedule, parent run) has already
+ * created the Run row (status QUEUED) and validated `input` against the graph's inputs. The graph
+ * snapshot travels in the input, so editing or publishing never changes a run in flight.
+ */
+export interface RunAgentInput {
+  runId: string;
+  workspaceId: string;
+  agentId: string;
+  versionId: string;
+  graph: import("./graph.ts").Graph;
+  input: Record<string, unknown>;
+  /** Sub-agent nesting depth (0 for a top-level run). */
+  depth?: number;
+  /** Retry-from-failed: reuse the recorded outputs of nodes that succeeded in this run. */
+  reuseFromRunId?: string;
+}
+
+/** Temporal workflow id of a run: one workflow per Run row, so starting twice is refused. */
+export function runWorkflowId(runId: string): string {
+  return `run-${runId}`;
+}
