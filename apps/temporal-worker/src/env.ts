@@ -5,6 +5,15 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default("127.0.0.1:7233"),
   TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
   WORKER_ID: z.string().min(1).optional(),
+  /** Runtime connection as the RLS-bound app role; activities scope every query to a workspace. */
+  APP_DATABASE_URL: z.string().url(),
+  /** Encrypts workspace secrets; a public development key is used when unset outside production. */
+  WEFT_MASTER_KEY: z.string().min(1).optional(),
+  /**
+   * Hosts, IPs or CIDR ranges HTTP nodes may reach although they are private (tests, self-hosting).
+   * Everything else private, loopback or link-local is refused.
+   */
+  WEFT_HTTP_ALLOWLIST: z.string().default(""),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
 });

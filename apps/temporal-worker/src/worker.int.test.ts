@@ -1,4 +1,5 @@
 import { Client, Connection } from "@temporalio/client";
+import { createTestDatabase } from "@weft/db/testing";
 import { AGENT_TASK_QUEUE, WORKFLOW_TYPES } from "@weft/schema";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { loadEnv } from "./env.ts";
@@ -8,14 +9,21 @@ const address = process.env.TEMPORAL_ADDRESS!;
 let worker: RunningWorker;
 let client: Client;
 
+let dropDb: () => Promise<void>;
+
 beforeAll(async () => {
-  worker = await startWorker(loadEnv({ TEMPORAL_ADDRESS: address, WORKER_ID: "int-test-worker" }));
+  const db = await createTestDatabase(process.env.WEFT_TEST_DATABASE_URL!);
+  dropDb = db.drop;
+  worker = await startWorker(
+    loadEnv({ TEMPORAL_ADDRESS: address, APP_DATABASE_URL: db.appUrl, WORKER_ID: "int-test-worker" }),
+  );
   client = new Client({ connection: await Connection.connect({ address }) });
 });
 
 afterAll(async () => {
   await worker?.shutdown();
   await client?.connection.close();
+  await dropDb?.();
 });
 
 test("the worker polls its task queue: a workflow started through the client completes", async () => {
@@ -29,7 +37,7 @@ test("the worker polls its task queue: a workflow started through the client com
 });
 
 test("a bad environment names the variable", () => {
-  expect(() => loadEnv({ WORKER_MAX_CONCURRENT_ACTIVITIES: "-3" })).toThrow(
-    /WORKER_MAX_CONCURRENT_ACTIVITIES/,
-  );
+  expect(() =>
+    loadEnv({ APP_DATABASE_URL: "postgres://x@localhost/x", WORKER_MAX_CONCURRENT_ACTIVITIES: "-3" }),
+  ).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES/);
 });

@@ -6,7 +6,9 @@ import {
   bundleWorkflowCode,
   type WorkflowBundleWithSourceMap,
 } from "@temporalio/worker";
-import { createActivities } from "@weft/activities";
+import { AddressPolicy, SafeHttpClient, createActivities, type SecretSource } from "@weft/activities";
+import { createPrisma, withWorkspace, type Db } from "@weft/db";
+import { decryptSecret, loadKeyring } from "@weft/db/secrets";
 import { AGENT_TASK_QUEUE } from "@weft/schema";
 import type { WorkerEnv } from "./env.ts";
 
@@ -39,20 +41,37 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
+/** Secrets are decrypted only here, inside activities, and only when a node references them. */
+function secretSource(prisma: Db, env: WorkerEnv): SecretSource {
+  const keyring = loadKeyring(env);
+  return async (workspaceId, name) => {
+    const row = await withWorkspace(prisma, workspaceId, (tx) =>
+      tx.secret.findUnique({ where: { workspaceId_name: { workspaceId, name } } }),
+    );
+    return row ? decryptSecret(row, keyring) : undefined;
+  };
+}
+
 export async function startWorker(env: WorkerEnv): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const workerId = env.WORKER_ID ?? `${os.hostname()}:${process.pid}`;
+  const prisma = createPrisma(env.APP_DATABASE_URL);
+  const http = new SafeHttpClient(AddressPolicy.fromSetting(env.WEFT_HTTP_ALLOWLIST));
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: AGENT_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ workerId }),
+    activities: createActivities({ workerId, prisma, http, secrets: secretSource(prisma, env) }),
     identity: workerId,
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   });
-  const run = worker.run().finally(() => connection.close());
+  const run = worker.run().finally(async () => {
+    await connection.close();
+    await http.close();
+    await prisma.$disconnect();
+  });
   return {
     worker,
     run,

@@ -1,10 +1,33 @@
 import { Context } from "@temporalio/activity";
+import type { ActivityDeps } from "./deps.ts";
+import { executeNode, type ExecuteNodeInput } from "./execute-node.ts";
+import {
+  copyReusedNodes,
+  finishRun,
+  markRunStarted,
+  prepareControlNode,
+  recordNodes,
+  type FinishRunInput,
+  type NodeUpdate,
+  type PrepareControlInput,
+  type ReuseInput,
+  type RunRef,
+} from "./run-activities.ts";
 
-/** What activity implementations need from the process that hosts them. */
-export interface ActivityDeps {
-  /** Identifies the worker in probe answers and logs. */
-  workerId: string;
-}
+export type { ActivityDeps, SecretSource } from "./deps.ts";
+export type { ExecuteNodeInput, ExecuteNodeResult } from "./execute-node.ts";
+export type {
+  FinishRunInput,
+  NodeUpdate,
+  PreparedControl,
+  PrepareControlInput,
+  ReuseInput,
+  RunRef,
+  RunResult,
+} from "./run-activities.ts";
+export type { EdgeSpec } from "./run-scope.ts";
+export { AddressPolicy } from "./http/address-policy.ts";
+export { SafeHttpClient } from "./http/safe-fetch.ts";
 
 /**
  * The worker builds activities once with its dependencies and registers the result; workflows
@@ -15,6 +38,13 @@ export function createActivities(deps: ActivityDeps) {
     async ping(message: string): Promise<{ echo: string; workerId: string; attempt: number }> {
       return { echo: message, workerId: deps.workerId, attempt: Context.current().info.attempt };
     },
+    executeNode: (input: ExecuteNodeInput) => executeNode(deps, input),
+    markRunStarted: (input: RunRef & { temporalWorkflowId: string; temporalRunId: string }) =>
+      markRunStarted(deps, input),
+    recordNodes: (input: RunRef & { updates: NodeUpdate[] }) => recordNodes(deps, input),
+    prepareControlNode: (input: PrepareControlInput) => prepareControlNode(deps, input),
+    finishRun: (input: FinishRunInput) => finishRun(deps, input),
+    copyReusedNodes: (input: ReuseInput) => copyReusedNodes(deps, input),
   };
 }
 

@@ -22,7 +22,9 @@ describe("package portability", () => {
   const files = sourceFiles(SRC);
 
   it("imports only relative modules and approved pure-JS packages", () => {
-    const allowed = /^(\.{1,2}\/|zod$|jsonata$|@noble\/hashes\/)/;
+    // yaml (eemeli/yaml): AgentSpec front matter and config blocks; pure JS, no dependencies,
+    // no Node built-ins, and it reports line/column positions for diagnostics.
+    const allowed = /^(\.{1,2}\/|zod$|jsonata$|yaml$|@noble\/hashes\/)/;
     for (const file of files) {
       const imports = [
         ...readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)[^'"]*from\s+["']([^"']+)["']/gm),

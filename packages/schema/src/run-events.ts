@@ -47,6 +47,8 @@ export const RUN_EVENT_TYPES = [
   "node.succeeded",
   "node.failed",
   "node.skipped",
+  /** The run was cancelled (or failed elsewhere) while this node was running or waiting. */
+  "node.cancelled",
   "node.log",
   /** An approval node is waiting for a decision (see WORKFLOW_SIGNALS.approval). */
   "node.waiting",
@@ -67,6 +69,7 @@ export const RUN_EVENT_STATUS: Readonly<Record<RunEventType, RunStatus | NodeRun
   "node.succeeded": "SUCCEEDED",
   "node.failed": "FAILED",
   "node.skipped": "SKIPPED",
+  "node.cancelled": "CANCELLED",
   "node.log": undefined,
   "node.waiting": "RUNNING",
 };

@@ -1,0 +1,21 @@
+import fs from "node:fs";
+import path from "node:path";
+import { historyFromJSON } from "@temporalio/common/lib/proto-utils";
+import { Worker } from "@temporalio/worker";
+import { expect, test } from "vitest";
+import { workflowBundle } from "./worker.ts";
+
+const dir = path.join(import.meta.dirname, "histories");
+const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
+
+test("there are committed histories to replay", () => {
+  expect(files.length).toBeGreaterThanOrEqual(3);
+});
+
+// A change to workflow code that would make running workflows non-deterministic fails here,
+// before it can strand runs in production. Re-record (testing/record-histories.ts) only for a
+// deliberate, patched (workflow.patched) change.
+test.each(files)("replays %s deterministically", async (file) => {
+  const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")));
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: file }, history);
+});

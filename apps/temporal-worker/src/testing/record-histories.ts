@@ -1,0 +1,131 @@
+// Records the Temporal histories the replay test (replay.test.ts) replays. Run it after an
+// intentional, versioned change to workflow code, and commit the files:
+//   npx tsx apps/temporal-worker/src/testing/record-histories.ts
+import fs from "node:fs";
+import path from "node:path";
+import { historyToJSON } from "@temporalio/common/lib/proto-utils";
+import { loadStackEnv } from "@weft/devstack/env";
+import { startInfra } from "@weft/devstack/stack";
+import { WORKFLOW_SIGNALS, runWorkflowId } from "@weft/schema";
+import { createHarness } from "./harness.ts";
+import { Sink } from "./sink.ts";
+
+const root = path.resolve(import.meta.dirname, "../../../..");
+const out = path.resolve(import.meta.dirname, "../histories");
+
+const infra = await startInfra({ env: loadStackEnv(root), ephemeral: true, log: () => {} });
+process.env.WEFT_TEST_DATABASE_URL = infra.adminUrl;
+process.env.TEMPORAL_ADDRESS = infra.temporalAddress;
+const sink = await new Sink().start();
+const h = await createHarness();
+const fast = { maxAttempts: 3, initialIntervalMs: 100, backoff: 1 };
+
+try {
+  const child = await h.createAgent(
+    {
+      version: 1,
+      inputs: { x: { type: "number" } },
+      nodes: [{ id: "double", type: "transform", config: { expression: "input.x * 2" } }],
+      edges: [],
+    },
+    "Child",
+  );
+  const cases: Record<string, { graph: unknown; input?: Record<string, unknown>; approve?: boolean }> = {
+    "chain-condition-skip": {
+      graph: {
+        version: 1,
+        inputs: { n: { type: "number", default: 3 } },
+        nodes: [
+          { id: "fetch", type: "http.request", config: { url: sink.url("/ok") }, retry: fast },
+          { id: "check", type: "condition", config: { expression: "input.n > 10" } },
+          { id: "big", type: "log", config: { message: "big" } },
+          { id: "small", type: "log", config: { message: "small" } },
+        ],
+        edges: [
+          { from: "fetch", to: "check", condition: "nodes.fetch.output.status = 200" },
+          { from: "check", to: "big", condition: "nodes.check.output.result" },
+          { from: "check", to: "small", condition: "$not(nodes.check.output.result)" },
+        ],
+      },
+    },
+    "parallel-retry-error-edge": {
+      graph: {
+        version: 1,
+        inputs: {},
+        nodes: [
+          { id: "a", type: "http.request", config: { url: sink.url("/flaky?id=rec&fail=1") }, retry: fast },
+          {
+            id: "b",
+            type: "http.request",
+            config: { url: sink.url("/status?code=500") },
+            retry: { ...fast, maxAttempts: 2 },
+          },
+          { id: "recover", type: "log", config: { message: "recovered" } },
+          { id: "join", type: "log", config: { message: "joined" } },
+        ],
+        edges: [
+          { from: "b", to: "recover", on: "error" },
+          { from: "a", to: "join" },
+          { from: "recover", to: "join" },
+        ],
+      },
+    },
+    "foreach-delay-subagent-approval": {
+      approve: true,
+      graph: {
+        version: 1,
+        inputs: { list: { type: "array", default: [1, 2, 3] } },
+        nodes: [
+          {
+            id: "each",
+            type: "foreach",
+            config: {
+              items: "input.list",
+              concurrency: 2,
+              node: { type: "transform", config: { expression: "item * 10" } },
+            },
+          },
+          { id: "pause", type: "delay", config: { ms: 50 } },
+          { id: "child", type: "subagent", config: { agentId: child.agentId, input: { x: 4 } } },
+          { id: "ask", type: "approval", config: { message: "ok?" } },
+        ],
+        edges: [
+          { from: "each", to: "pause" },
+          { from: "pause", to: "child" },
+          { from: "child", to: "ask" },
+        ],
+      },
+    },
+  };
+  fs.mkdirSync(out, { recursive: true });
+  for (const [name, c] of Object.entries(cases)) {
+    const agent = await h.createAgent(c.graph);
+    const runId = await h.startRun(agent, c.input ?? {});
+    const handle = h.client.workflow.getHandle(runWorkflowId(runId));
+    if (c.approve) {
+      for (let i = 0; i < 200; i++) {
+        const { events } = await h.load(runId);
+        if (events.some((e) => e.type === "node.waiting")) break;
+        const { run } = await h.load(runId);
+        if (run.status === "FAILED") throw new Error(`${name} failed: ${run.error}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await handle.signal(WORKFLOW_SIGNALS.approval, {
+        nodeId: "ask",
+        approved: true,
+        decidedBy: "recorder",
+      });
+    }
+    const { run } = await h.finish(runId);
+    const history = await handle.fetchHistory();
+    fs.writeFileSync(
+      path.join(out, `${name}.json`),
+      JSON.stringify(JSON.parse(historyToJSON(history)), null, 1) + "\n",
+    );
+    console.log(`${name}: run ${run.status}, ${history.events?.length} events`);
+  }
+} finally {
+  await h.close();
+  await sink.stop();
+  await infra.stop();
+}

@@ -1,0 +1,366 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  TimeoutFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from "@temporalio/workflow";
+import type { Activities, EdgeSpec, RunResult } from "@weft/activities";
+import {
+  WORKFLOW_QUERIES,
+  WORKFLOW_SIGNALS,
+  WORKFLOW_TYPES,
+  getNodeType,
+  runWorkflowId,
+  type ApprovalSignal,
+  type GraphNode,
+  type RetryPolicy,
+  type RunAgentInput,
+} from "@weft/schema";
+
+/** Run bookkeeping: short, idempotent database writes that must eventually happen. */
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: "30 seconds",
+  retry: {
+    initialInterval: "500 ms",
+    backoffCoefficient: 2,
+    maximumInterval: "30 seconds",
+    maximumAttempts: 20,
+  },
+});
+
+/** Control types the workflow interprets itself (they wait, fan out or start children). */
+const WORKFLOW_CONTROL = new Set(["delay", "approval", "foreach", "subagent"]);
+const FALLBACK_RETRY: RetryPolicy = { maxAttempts: 1, initialIntervalMs: 1000, backoff: 1 };
+const FALLBACK_TIMEOUT_MS = 60_000;
+/**
+ * Extra Temporal attempts beyond the node's maxAttempts, for attempts lost to a crashed worker.
+ * The activity itself counts node errors and timeouts against maxAttempts (NodeRun.failedAttempts).
+ */
+const CRASH_ALLOWANCE = 3;
+
+export const approvalSignal = defineSignal<[ApprovalSignal]>(WORKFLOW_SIGNALS.approval);
+export const nodeStatusesQuery = defineQuery<Record<string, NodeState>>(WORKFLOW_QUERIES.nodeStatuses);
+
+type NodeState = "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";
+
+class NodeFailed extends Error {}
+
+/**
+ * Interprets one agent version's graph. Every activity node is one activity with its own retry
+ * policy and timeout; ready nodes start together; edges fire by the decisions activities return
+ * (conditions are evaluated where the outputs are, never here), and a node whose incoming
+ * edges all stay dark is SKIPPED along with whatever only it could reach.
+ */
+export async function runAgent(input: RunAgentInput): Promise<RunResult> {
+  const { graph, runId, workspaceId } = input;
+  const depth = input.depth ?? 0;
+  const ref = { runId, workspaceId };
+
+  const state = new Map<string, NodeState>(graph.nodes.map((n) => [n.id, "pending"]));
+  const incoming = new Map<string, number[]>(graph.nodes.map((n) => [n.id, []]));
+  const outgoing = new Map<string, number[]>(graph.nodes.map((n) => [n.id, []]));
+  graph.edges.forEach((e, i) => {
+    incoming.get(e.to)?.push(i);
+    outgoing.get(e.from)?.push(i);
+  });
+  /** undefined until the source node settles; then whether the edge fires. */
+  const fires: Array<boolean | undefined> = graph.edges.map(() => undefined);
+  const edgeSpecs = (nodeId: string): EdgeSpec[] =>
+    (outgoing.get(nodeId) ?? []).map((i) => {
+      const e = graph.edges[i]!;
+      return { to: e.to, ...(e.on ? { on: e.on } : {}), ...(e.condition ? { condition: e.condition } : {}) };
+    });
+  const settle = (nodeId: string, status: NodeState, decisions: boolean[] | null) => {
+    state.set(nodeId, status);
+    (outgoing.get(nodeId) ?? []).forEach((edgeIndex, k) => {
+      fires[edgeIndex] = decisions?.[k] ?? false;
+    });
+  };
+
+  const decisions = new Map<string, ApprovalSignal>();
+  setHandler(approvalSignal, (signal) => {
+    if (!decisions.has(signal.nodeId)) decisions.set(signal.nodeId, signal);
+  });
+  setHandler(nodeStatusesQuery, () => Object.fromEntries(state));
+
+  let changed = false;
+  let failure: { nodeId: string; message: string } | null = null;
+  const running = new Map<string, Promise<void>>();
+  const nodeScope = new CancellationScope();
+
+  /** Runs one node to a settled state; a failure without a taken error edge fails the run. */
+  const runNode = async (node: GraphNode): Promise<void> => {
+    try {
+      const output = WORKFLOW_CONTROL.has(node.type) ? await runControlNode(node) : null;
+      if (output === null) {
+        const result = await executeActivityNode(node, edgeSpecs(node.id));
+        settle(node.id, "succeeded", result);
+      } else {
+        const [edges] = await bookkeeping.recordNodes({
+          ...ref,
+          updates: [
+            { nodeId: node.id, status: "SUCCEEDED", output: output.value, outgoing: edgeSpecs(node.id) },
+          ],
+        });
+        settle(node.id, "succeeded", edges ?? null);
+      }
+    } catch (err) {
+      if (isCancellation(err)) {
+        settle(node.id, "cancelled", null);
+        return;
+      }
+      const message = describeFailure(err, node);
+      const [edges] = await CancellationScope.nonCancellable(() =>
+        bookkeeping.recordNodes({
+          ...ref,
+          updates: [{ nodeId: node.id, status: "FAILED", error: message, outgoing: edgeSpecs(node.id) }],
+        }),
+      );
+      settle(node.id, "failed", edges ?? null);
+      if (!edges?.some(Boolean)) failure ??= { nodeId: node.id, message };
+    } finally {
+      running.delete(node.id);
+      changed = true;
+    }
+  };
+
+  const executeActivityNode = async (node: GraphNode, out: EdgeSpec[]): Promise<boolean[]> => {
+    const { executeNode } = activitiesFor(node);
+    const result = await executeNode({
+      ...ref,
+      nodeId: node.id,
+      type: node.type,
+      config: node.config,
+      maxAttempts: retryOf(node).maxAttempts,
+      timeoutMs: timeoutOf(node),
+      outgoing: out,
+    });
+    return result.edges;
+  };
+
+  /** Returns the node's output, or null for types that run as an activity instead. */
+  const runControlNode = async (node: GraphNode): Promise<{ value: unknown } | null> => {
+    const prepared = await bookkeeping.prepareControlNode({
+      ...ref,
+      nodeId: node.id,
+      type: node.type,
+      config: node.config,
+      depth,
+    });
+    switch (prepared.kind) {
+      case "delay":
+        await sleep(prepared.ms);
+        return { value: { resumedAt: new Date().toISOString() } };
+      case "approval": {
+        const decided = await condition(() => decisions.has(node.id), prepared.timeoutMs);
+        const decision = decisions.get(node.id);
+        if (decided && decision) {
+          if (!decision.approved) {
+            throw new NodeFailed(`rejected${decision.comment ? `: ${decision.comment}` : ""}`);
+          }
+          return {
+            value: {
+              approved: true,
+              decidedBy: decision.decidedBy,
+              comment: decision.comment,
+              timedOut: false,
+            },
+          };
+        }
+        if (prepared.onTimeout === "approve") return { value: { approved: true, timedOut: true } };
+        throw new NodeFailed(`no decision within ${prepared.timeoutMs} ms`);
+      }
+      case "foreach": {
+        const inline: InlineNode = prepared.node;
+        const concurrency = prepared.concurrency;
+        const { executeNode } = activitiesFor({ ...inline, id: node.id }, true);
+        const outputs: unknown[] = new Array(prepared.items.length);
+        let next = 0;
+        const lane = async () => {
+          while (next < prepared.items.length) {
+            const index = next++;
+            try {
+              const result = await executeNode({
+                ...ref,
+                nodeId: node.id,
+                type: inline.type,
+                config: inline.config ?? {},
+                maxAttempts: retryOf(inline).maxAttempts,
+                timeoutMs: timeoutOf(inline),
+                outgoing: [],
+                item: { index, value: prepared.items[index] },
+              });
+              outputs[index] = result.output;
+            } catch (err) {
+              if (isCancellation(err)) throw err;
+              throw new NodeFailed(`item ${index}: ${describeFailure(err, node)}`);
+            }
+          }
+        };
+        // One failing item cancels its siblings: the foreach has failed either way.
+        await CancellationScope.cancellable(async () => {
+          const lanes = Array.from({ length: Math.min(concurrency, prepared.items.length) }, lane);
+          try {
+            await Promise.all(lanes);
+          } catch (err) {
+            CancellationScope.current().cancel();
+            await Promise.allSettled(lanes);
+            throw err;
+          }
+        });
+        return { value: { items: outputs } };
+      }
+      case "subagent": {
+        const child = await executeChild<typeof runAgent>(WORKFLOW_TYPES.runAgent, {
+          workflowId: runWorkflowId(prepared.childRunId),
+          taskQueue: workflowInfo().taskQueue,
+          args: [
+            {
+              runId: prepared.childRunId,
+              workspaceId,
+              agentId: prepared.agentId,
+              versionId: prepared.versionId,
+              graph: prepared.graph,
+              input: prepared.input,
+              depth: depth + 1,
+            },
+          ],
+        });
+        return { value: { runId: prepared.childRunId, output: child.output } };
+      }
+    }
+  };
+
+  try {
+    const { workflowId, runId: temporalRunId } = workflowInfo();
+    await bookkeeping.markRunStarted({ ...ref, temporalWorkflowId: workflowId, temporalRunId });
+
+    if (input.reuseFromRunId) {
+      const reused = await bookkeeping.copyReusedNodes({
+        ...ref,
+        fromRunId: input.reuseFromRunId,
+        nodes: graph.nodes.map((n) => ({ nodeId: n.id, outgoing: edgeSpecs(n.id) })),
+      });
+      for (const [nodeId, edges] of Object.entries(reused)) settle(nodeId, "succeeded", edges);
+    }
+
+    for (;;) {
+      if (failure) break;
+      const toSkip: string[] = [];
+      for (const node of graph.nodes) {
+        if (state.get(node.id) !== "pending") continue;
+        const inbound = incoming.get(node.id) ?? [];
+        if (inbound.some((i) => fires[i] === undefined)) continue;
+        if (inbound.length === 0 || inbound.some((i) => fires[i])) {
+          state.set(node.id, "running");
+          running.set(
+            node.id,
+            nodeScope.run(() => runNode(node)),
+          );
+        } else {
+          toSkip.push(node.id);
+        }
+      }
+      if (toSkip.length > 0) {
+        // Skipping settles the node's own edges dark, which may make more nodes skippable.
+        for (const id of toSkip) settle(id, "skipped", null);
+        await bookkeeping.recordNodes({
+          ...ref,
+          updates: toSkip.map((nodeId) => ({ nodeId, status: "SKIPPED" as const })),
+        });
+        continue;
+      }
+      if (running.size === 0) break;
+      changed = false;
+      await condition(() => changed);
+    }
+
+    if (failure) {
+      nodeScope.cancel();
+      await Promise.allSettled([...running.values()]);
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    await CancellationScope.nonCancellable(async () => {
+      await Promise.allSettled([...running.values()]);
+      await bookkeeping.finishRun({ ...ref, status: "CANCELLED", error: "cancelled", outputNodeIds: [] });
+    });
+    throw err;
+  }
+
+  const sinks = graph.nodes.filter((n) => (outgoing.get(n.id) ?? []).length === 0).map((n) => n.id);
+  const f = failure as { nodeId: string; message: string } | null;
+  const result = await bookkeeping.finishRun({
+    ...ref,
+    status: f ? "FAILED" : "SUCCEEDED",
+    ...(f ? { error: `node "${f.nodeId}" failed: ${f.message}` } : {}),
+    outputNodeIds: sinks,
+  });
+  // A failed run fails its workflow too, so Temporal's UI and a parent run see it as failed.
+  if (result.status === "FAILED")
+    throw ApplicationFailure.nonRetryable(result.error ?? "run failed", "RUN_FAILED");
+  return result;
+}
+
+interface InlineNode {
+  type: string;
+  config?: Record<string, unknown>;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+}
+
+function retryOf(node: { type: string; retry?: RetryPolicy }): RetryPolicy {
+  return node.retry ?? getNodeType(node.type)?.defaultRetry ?? FALLBACK_RETRY;
+}
+
+function timeoutOf(node: { type: string; timeoutMs?: number }): number {
+  return node.timeoutMs ?? getNodeType(node.type)?.defaultTimeoutMs ?? FALLBACK_TIMEOUT_MS;
+}
+
+/**
+ * One activity proxy per node: its own timeout and retry policy, straight from the graph. Foreach
+ * items are not recorded per attempt, so they get exactly the node's attempts.
+ */
+function activitiesFor(
+  node: { id: string; type: string; retry?: RetryPolicy; timeoutMs?: number },
+  item = false,
+) {
+  const retry = retryOf(node);
+  const timeoutMs = timeoutOf(node);
+  return proxyActivities<Activities>({
+    startToCloseTimeout: timeoutMs,
+    // Activities heartbeat every second: a dead worker is noticed in seconds, not at the timeout.
+    ...(timeoutMs > 5_000 ? { heartbeatTimeout: 5_000 } : {}),
+    retry: {
+      maximumAttempts: retry.maxAttempts + (item ? 0 : CRASH_ALLOWANCE),
+      initialInterval: retry.initialIntervalMs,
+      backoffCoefficient: retry.backoff,
+      ...(retry.maxIntervalMs ? { maximumInterval: retry.maxIntervalMs } : {}),
+    },
+  });
+}
+
+function describeFailure(err: unknown, node: { timeoutMs?: number; type: string }): string {
+  if (err instanceof NodeFailed) return err.message;
+  if (err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) {
+    const cause = err.cause;
+    if (cause instanceof TimeoutFailure) {
+      const limit = timeoutOf(node);
+      return cause.timeoutType === "HEARTBEAT"
+        ? "the worker running it stopped responding"
+        : `timed out after ${limit} ms`;
+    }
+    if (cause) return cause.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,254 @@
+import { Context } from "@temporalio/activity";
+import { withWorkspace } from "@weft/db";
+import { getNodeType, redactSecrets, renderTemplate } from "@weft/schema";
+import type { ActivityDeps } from "./deps.ts";
+import { NodeFailure, classifyError, toApplicationFailure } from "./errors.ts";
+import { nodeImplementations } from "./nodes/registry.ts";
+import type { NodeOutcome } from "./nodes/types.ts";
+import { appendEvent, json } from "@weft/db/run-events";
+import { evaluateEdges, loadRunScope, storeOutput, type EdgeSpec, type RunScope } from "./run-scope.ts";
+
+export interface ExecuteNodeInput {
+  runId: string;
+  workspaceId: string;
+  nodeId: string;
+  type: string;
+  /** As written in the graph: templates unrendered, so no secret value enters history. */
+  config: Record<string, unknown>;
+  /** The node's own retry budget (node errors and timeouts; lost workers don't count). */
+  maxAttempts: number;
+  /** The node's start-to-close timeout, to tell a timed-out attempt from one lost to a crash. */
+  timeoutMs: number;
+  /** Outgoing edges, evaluated here on success (conditions may read large outputs). */
+  outgoing: EdgeSpec[];
+  /** Set when this is one item of a foreach: nothing is recorded, the output is returned. */
+  item?: { index: number; value: unknown };
+}
+
+export interface ExecuteNodeResult {
+  /** One flag per outgoing edge: does it fire? */
+  edges: boolean[];
+  /** Only for foreach items (the foreach collects them); run nodes keep outputs in Postgres. */
+  output?: unknown;
+  /** The node had already succeeded in an earlier attempt whose completion was lost. */
+  alreadyDone?: boolean;
+}
+
+/**
+ * One graph node as one Temporal activity attempt: render templates and secrets here (never in
+ * the workflow), run the node, record NodeRun + RunEvents, evaluate outgoing edges.
+ */
+export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): Promise<ExecuteNodeResult> {
+  const ctx = Context.current();
+  const attempt = ctx.info.attempt;
+  const { runId, workspaceId, nodeId } = input;
+  const isItem = input.item !== undefined;
+  const definition = getNodeType(input.type);
+  const implementation = nodeImplementations[input.type];
+  if (!definition || !implementation) {
+    throw toApplicationFailure({
+      message: `node type "${input.type}" cannot run on this worker`,
+      code: "UNKNOWN_NODE_TYPE",
+      retryable: false,
+    });
+  }
+
+  // Start. Three things about the previous attempt are settled here, before anything runs:
+  // - it succeeded but its completion was lost (worker died after recording): don't run the side
+  //   effect again, just answer;
+  // - it vanished without recording an outcome: if it outlived the node's timeout it timed out
+  //   (counts against maxAttempts), otherwise its worker died (free: Temporal retries those);
+  // - it recorded an error: already counted.
+  const start = await withWorkspace(deps.prisma, workspaceId, async (tx) => {
+    const scope = await loadRunScope(tx, runId);
+    if (isItem) return { scope, done: false as const };
+    const existing = await tx.nodeRun.findUnique({ where: { runId_nodeId: { runId, nodeId } } });
+    if (existing?.status === "SUCCEEDED") return { scope, done: true as const };
+    const now = new Date();
+    let failedAttempts = existing?.failedAttempts ?? 0;
+    let previousError = existing?.error ?? null;
+    if (existing?.status === "RUNNING" && existing.attemptStartedAt) {
+      const ranMs = now.getTime() - existing.attemptStartedAt.getTime();
+      if (ranMs >= input.timeoutMs) {
+        failedAttempts += 1;
+        previousError = `attempt ${existing.attempt} timed out after ${input.timeoutMs} ms`;
+      } else {
+        previousError = `attempt ${existing.attempt} was interrupted (its worker stopped); not counted`;
+      }
+    }
+    if (failedAttempts >= input.maxAttempts) {
+      await tx.nodeRun.update({
+        where: { runId_nodeId: { runId, nodeId } },
+        data: { failedAttempts, error: previousError },
+      });
+      return { scope, done: false as const, exhausted: previousError ?? "no attempts left" };
+    }
+    await tx.nodeRun.upsert({
+      where: { runId_nodeId: { runId, nodeId } },
+      create: {
+        workspaceId,
+        runId,
+        nodeId,
+        status: "RUNNING",
+        attempt,
+        startedAt: now,
+        attemptStartedAt: now,
+      },
+      update: {
+        status: "RUNNING",
+        attempt,
+        failedAttempts,
+        attemptStartedAt: now,
+        error: previousError,
+        ...(existing?.startedAt ? {} : { startedAt: now }),
+      },
+    });
+    await appendEvent(tx, {
+      workspaceId,
+      runId,
+      nodeId,
+      type: existing ? "node.retrying" : "node.started",
+      status: "RUNNING",
+      data: {
+        attempt: failedAttempts + 1,
+        maxAttempts: input.maxAttempts,
+        ...(previousError ? { previousError } : {}),
+      },
+    });
+    return { scope, done: false as const, failedAttempts };
+  });
+  if ("exhausted" in start && start.exhausted) {
+    throw toApplicationFailure({ message: start.exhausted, code: "TIMEOUT", retryable: false });
+  }
+  if (start.done) {
+    return { edges: await evaluateEdges(input.outgoing, start.scope, true), alreadyDone: true };
+  }
+
+  const scope: RunScope = isItem
+    ? { ...start.scope, item: input.item!.value, index: input.item!.index }
+    : start.scope;
+  const secretValues: string[] = [];
+  const logs: string[] = [];
+  const redact = (text: string) => redactSecrets(text, secretValues);
+  const startedAt = Date.now();
+  const heartbeat = setInterval(() => ctx.heartbeat(), 1_000);
+  try {
+    const rendered = await renderConfig(deps, input, scope, definition.expressionFields, secretValues);
+    const parsed = definition.config.safeParse(rendered);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new NodeFailure(
+        `config.${first?.path.join(".") ?? ""}: ${first?.message ?? "invalid"} (after templates were filled in)`,
+        false,
+        "INVALID_CONFIG",
+      );
+    }
+    const outcome: NodeOutcome = await (implementation as (c: unknown) => Promise<NodeOutcome>)({
+      config: parsed.data,
+      rawConfig: input.config,
+      scope,
+      idempotencyKey: isItem ? `${runId}:${nodeId}:${input.item!.index}` : `${runId}:${nodeId}`,
+      signal: ctx.cancellationSignal,
+      attempt,
+      deps,
+      log: (line: string) => logs.push(redact(line)),
+    });
+    // Outputs are stored redacted: a service that echoes a secret back must not leak it.
+    const output = secretValues.length
+      ? JSON.parse(redact(JSON.stringify(outcome.output ?? null)))
+      : outcome.output;
+    if (isItem) return { edges: [], output };
+
+    const scopeAfter: RunScope = { ...scope, nodes: { ...scope.nodes, [nodeId]: { output } } };
+    const edges = await evaluateEdges(input.outgoing, scopeAfter, true);
+    await withWorkspace(deps.prisma, workspaceId, async (tx) => {
+      const stored = await storeOutput(tx, { workspaceId, runId, nodeId }, output);
+      await tx.nodeRun.update({
+        where: { runId_nodeId: { runId, nodeId } },
+        data: {
+          status: "SUCCEEDED",
+          attempt,
+          input: json(JSON.parse(redact(JSON.stringify(rendered ?? null)))),
+          output: stored.output,
+          outputRef: stored.outputRef,
+          error: null,
+          finishedAt: new Date(),
+          logs: { push: logs },
+          tokensIn: outcome.tokensIn ?? 0,
+          tokensOut: outcome.tokensOut ?? 0,
+          costUsd: outcome.costUsd ?? 0,
+        },
+      });
+      for (const line of logs)
+        await appendEvent(tx, { workspaceId, runId, nodeId, type: "node.log", data: { line } });
+      await appendEvent(tx, {
+        workspaceId,
+        runId,
+        nodeId,
+        type: "node.succeeded",
+        status: "SUCCEEDED",
+        data: { attempt, durationMs: Date.now() - startedAt },
+      });
+    });
+    return { edges };
+  } catch (err) {
+    if (ctx.cancellationSignal.aborted) throw err;
+    const classified = classifyError(err);
+    classified.message = redact(classified.message);
+    if (!isItem) {
+      // The attempt's error is kept on the row (PENDING = waiting for the next attempt); the
+      // workflow records the terminal FAILED once no attempt is left.
+      const failedAttempts = ("failedAttempts" in start ? (start.failedAttempts ?? 0) : 0) + 1;
+      if (failedAttempts >= input.maxAttempts) classified.retryable = false;
+      await withWorkspace(deps.prisma, workspaceId, async (tx) => {
+        await tx.nodeRun.update({
+          where: { runId_nodeId: { runId, nodeId } },
+          data: { status: "PENDING", error: classified.message, failedAttempts, logs: { push: logs } },
+        });
+      }).catch(() => {});
+    }
+    throw toApplicationFailure(classified);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Templates everywhere except expression fields, which are evaluated against the scope later. */
+async function renderConfig(
+  deps: ActivityDeps,
+  input: ExecuteNodeInput,
+  scope: RunScope,
+  expressionFields: readonly string[],
+  secretValues: string[],
+): Promise<Record<string, unknown>> {
+  const templated: Record<string, unknown> = {};
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input.config)) {
+    if (expressionFields.includes(key)) kept[key] = value;
+    else templated[key] = value;
+  }
+  // Secrets are fetched (decrypted) up front for the names the config references, because the
+  // renderer's resolver is synchronous.
+  const secretNames = new Set<string>();
+  renderTemplate(templated, scope, {
+    secrets: (name) => {
+      secretNames.add(name);
+      return "";
+    },
+    missing: "keep",
+  });
+  const secrets = new Map<string, string>();
+  for (const name of secretNames) {
+    const value = await deps.secrets(input.workspaceId, name);
+    if (value === undefined) {
+      throw new NodeFailure(`secret "${name}" does not exist in this workspace`, false, "MISSING_SECRET");
+    }
+    secrets.set(name, value);
+    secretValues.push(value);
+  }
+  const { value } = renderTemplate<Record<string, unknown>>(templated, scope, {
+    secrets: (name) => secrets.get(name),
+    missing: input.type === "log" ? "keep" : "throw",
+  });
+  return { ...value, ...kept };
+}
