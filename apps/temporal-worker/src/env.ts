@@ -1,9 +1,12 @@
+import { AGENT_TASK_QUEUE } from "@weft/schema";
 import { z } from "zod";
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   TEMPORAL_ADDRESS: z.string().min(1).default("127.0.0.1:7233"),
   TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
+  /** Overridable so isolated environments (each test database) never pick up each other's runs. */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(AGENT_TASK_QUEUE),
   WORKER_ID: z.string().min(1).optional(),
   /** Runtime connection as the RLS-bound app role; activities scope every query to a workspace. */
   APP_DATABASE_URL: z.string().url(),

@@ -1,5 +1,4 @@
 import { Runtime, makeTelemetryFilterString } from "@temporalio/worker";
-import { AGENT_TASK_QUEUE } from "@weft/schema";
 import { loadEnv } from "./env.ts";
 import { startWorker } from "./worker.ts";
 
@@ -18,7 +17,7 @@ Runtime.install({
 try {
   const running = await startWorker(env);
   console.log(
-    `worker polling task queue "${AGENT_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`,
+    `worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE})`,
   );
   // Temporal's Runtime already shuts workers down gracefully on SIGINT/SIGTERM.
   await running.run;

@@ -288,14 +288,12 @@ describe("approval", () => {
     const agent = await h.createAgent(approvalGraph());
     const runId = await h.startRun(agent);
     await waitForEvent(runId, "node.waiting", "ask");
-    await h.client.workflow
-      .getHandle(runWorkflowId(runId))
-      .signal(WORKFLOW_SIGNALS.approval, {
-        nodeId: "ask",
-        approved: false,
-        decidedBy: "user-2",
-        comment: "not now",
-      });
+    await h.client.workflow.getHandle(runWorkflowId(runId)).signal(WORKFLOW_SIGNALS.approval, {
+      nodeId: "ask",
+      approved: false,
+      decidedBy: "user-2",
+      comment: "not now",
+    });
     const { run, nodes } = await h.finish(runId);
     expect(run.status).toBe("FAILED");
     expect(nodes.ask!.status).toBe("FAILED");

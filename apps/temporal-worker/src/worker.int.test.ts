@@ -1,6 +1,6 @@
 import { Client, Connection } from "@temporalio/client";
 import { createTestDatabase } from "@weft/db/testing";
-import { AGENT_TASK_QUEUE, WORKFLOW_TYPES } from "@weft/schema";
+import { WORKFLOW_TYPES } from "@weft/schema";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { loadEnv } from "./env.ts";
 import { startWorker, type RunningWorker } from "./worker.ts";
@@ -10,12 +10,18 @@ let worker: RunningWorker;
 let client: Client;
 
 let dropDb: () => Promise<void>;
+const queue = `weft-test-ping-${process.pid}`;
 
 beforeAll(async () => {
   const db = await createTestDatabase(process.env.WEFT_TEST_DATABASE_URL!);
   dropDb = db.drop;
   worker = await startWorker(
-    loadEnv({ TEMPORAL_ADDRESS: address, APP_DATABASE_URL: db.appUrl, WORKER_ID: "int-test-worker" }),
+    loadEnv({
+      TEMPORAL_ADDRESS: address,
+      APP_DATABASE_URL: db.appUrl,
+      WORKER_ID: "int-test-worker",
+      TEMPORAL_TASK_QUEUE: queue,
+    }),
   );
   client = new Client({ connection: await Connection.connect({ address }) });
 });
@@ -28,7 +34,7 @@ afterAll(async () => {
 
 test("the worker polls its task queue: a workflow started through the client completes", async () => {
   const result = await client.workflow.execute(WORKFLOW_TYPES.ping, {
-    taskQueue: AGENT_TASK_QUEUE,
+    taskQueue: queue,
     workflowId: `ping-${Date.now()}`,
     args: ["hello"],
     workflowExecutionTimeout: "30 seconds",

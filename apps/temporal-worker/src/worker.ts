@@ -9,7 +9,6 @@ import {
 import { AddressPolicy, SafeHttpClient, createActivities, type SecretSource } from "@weft/activities";
 import { createPrisma, withWorkspace, type Db } from "@weft/db";
 import { decryptSecret, loadKeyring } from "@weft/db/secrets";
-import { AGENT_TASK_QUEUE } from "@weft/schema";
 import type { WorkerEnv } from "./env.ts";
 
 const workflowsPath = fileURLToPath(new URL("./workflows/index.ts", import.meta.url));
@@ -60,7 +59,7 @@ export async function startWorker(env: WorkerEnv): Promise<RunningWorker> {
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: AGENT_TASK_QUEUE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: createActivities({ workerId, prisma, http, secrets: secretSource(prisma, env) }),
     identity: workerId,

@@ -18,7 +18,11 @@ const V2 = generateMasterKeyEntry(2);
 function stored(keyring = parseKeyring(V1), value = "sk-canary-value") {
   const workspaceId = randomUUID();
   const id = randomUUID();
-  const row: StoredSecret = { id, workspaceId, ...encryptSecret({ workspaceId, secretId: id, value }, keyring) };
+  const row: StoredSecret = {
+    id,
+    workspaceId,
+    ...encryptSecret({ workspaceId, secretId: id, value }, keyring),
+  };
   return { row, keyring, value };
 }
 
@@ -47,12 +51,15 @@ describe("secret envelope encryption", () => {
     expect(a.keyVersion).toBe(1);
   });
 
-  it.each(["ciphertext", "iv", "authTag", "wrappedDataKey"] as const)("fails when %s is tampered with", (column) => {
-    const { row, keyring } = stored();
-    expect(() => decryptSecret({ ...row, [column]: flipFirstByte(row[column]) }, keyring)).toThrow(
-      SecretDecryptionError,
-    );
-  });
+  it.each(["ciphertext", "iv", "authTag", "wrappedDataKey"] as const)(
+    "fails when %s is tampered with",
+    (column) => {
+      const { row, keyring } = stored();
+      expect(() => decryptSecret({ ...row, [column]: flipFirstByte(row[column]) }, keyring)).toThrow(
+        SecretDecryptionError,
+      );
+    },
+  );
 
   it("fails when keyVersion is relabelled, even to a configured key", () => {
     const keyring = parseKeyring(`${V1},${V2}`);
@@ -64,7 +71,9 @@ describe("secret envelope encryption", () => {
 
   it("fails when moved to another workspace or another secret id", () => {
     const { row, keyring } = stored();
-    expect(() => decryptSecret({ ...row, workspaceId: randomUUID() }, keyring)).toThrow(SecretDecryptionError);
+    expect(() => decryptSecret({ ...row, workspaceId: randomUUID() }, keyring)).toThrow(
+      SecretDecryptionError,
+    );
     expect(() => decryptSecret({ ...row, id: randomUUID() }, keyring)).toThrow(SecretDecryptionError);
   });
 
@@ -112,7 +121,14 @@ describe("loadKeyring", () => {
   });
 
   it("rejects malformed entries without echoing key material", () => {
-    for (const spec of ["", "nope", "v1:", "v0:abcd", `v1:${Buffer.alloc(16).toString("base64")}`, `${V1},${V1}`]) {
+    for (const spec of [
+      "",
+      "nope",
+      "v1:",
+      "v0:abcd",
+      `v1:${Buffer.alloc(16).toString("base64")}`,
+      `${V1},${V1}`,
+    ]) {
       expect(() => parseKeyring(spec), spec).toThrow(KeyringError);
     }
     const short = `v1:${Buffer.from("short-secret-bytes").toString("base64")}`;

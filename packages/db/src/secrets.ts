@@ -88,7 +88,9 @@ export function parseKeyring(spec: string): Keyring {
     const version = Number(match[1]);
     const key = Buffer.from(match[2], "base64");
     if (key.length !== KEY_BYTES) {
-      throw new KeyringError(`WEFT_MASTER_KEY v${version} must decode to ${KEY_BYTES} bytes, got ${key.length}`);
+      throw new KeyringError(
+        `WEFT_MASTER_KEY v${version} must decode to ${KEY_BYTES} bytes, got ${key.length}`,
+      );
     }
     if (keys.has(version)) throw new KeyringError(`WEFT_MASTER_KEY lists v${version} twice`);
     keys.set(version, key);

@@ -5,7 +5,6 @@ import { createPrisma, withWorkspace, type Db } from "@weft/db";
 import { createQueuedRun } from "@weft/db/run-events";
 import { createTestDatabase } from "@weft/db/testing";
 import {
-  AGENT_TASK_QUEUE,
   WORKFLOW_TYPES,
   resolveRunInput,
   runWorkflowId,
@@ -53,6 +52,9 @@ export async function createHarness(opts: { worker?: boolean } = {}): Promise<Ha
     APP_DATABASE_URL: db.appUrl,
     WEFT_HTTP_ALLOWLIST: "127.0.0.1",
     WORKER_ID: `test-worker-${workspaceId.slice(0, 8)}`,
+    // Each harness has its own database, so it needs its own queue: a run must only ever be
+    // picked up by a worker connected to the database that holds its rows.
+    TEMPORAL_TASK_QUEUE: `weft-test-${workspaceId}`,
     NODE_ENV: "test",
   });
   const worker = opts.worker === false ? null : await startWorker(workerEnv);
@@ -110,7 +112,7 @@ export async function createHarness(opts: { worker?: boolean } = {}): Promise<Ha
         ...extra,
       };
       const handle = await client.workflow.start(WORKFLOW_TYPES.runAgent, {
-        taskQueue: AGENT_TASK_QUEUE,
+        taskQueue: workerEnv.TEMPORAL_TASK_QUEUE,
         workflowId: runWorkflowId(runId),
         args: [args],
       });
