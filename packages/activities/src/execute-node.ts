@@ -17,7 +17,7 @@ export interface ExecuteNodeInput {
   config: Record<string, unknown>;
   /** The node's own retry budget (node errors and timeouts; lost workers don't count). */
   maxAttempts: number;
-  /** The node's start-to-close timeout, to tell a timed-out attempt from one lost to a crash. */
+  /** The node's own timeout per attempt, enforced inside the activity. */
   timeoutMs: number;
   /** Outgoing edges, evaluated here on success (conditions may read large outputs). */
   outgoing: EdgeSpec[];
@@ -56,26 +56,20 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
   // Start. Three things about the previous attempt are settled here, before anything runs:
   // - it succeeded but its completion was lost (worker died after recording): don't run the side
   //   effect again, just answer;
-  // - it vanished without recording an outcome: if it outlived the node's timeout it timed out
-  //   (counts against maxAttempts), otherwise its worker died (free: Temporal retries those);
-  // - it recorded an error: already counted.
+  // - it vanished without recording an outcome: its worker died (the node's own timeout is
+  //   enforced in-process below and recorded like any error), so it does not count;
+  // - it recorded an error or a timeout: already counted in failedAttempts.
   const start = await withWorkspace(deps.prisma, workspaceId, async (tx) => {
     const scope = await loadRunScope(tx, runId);
     if (isItem) return { scope, done: false as const };
     const existing = await tx.nodeRun.findUnique({ where: { runId_nodeId: { runId, nodeId } } });
     if (existing?.status === "SUCCEEDED") return { scope, done: true as const };
     const now = new Date();
-    let failedAttempts = existing?.failedAttempts ?? 0;
-    let previousError = existing?.error ?? null;
-    if (existing?.status === "RUNNING" && existing.attemptStartedAt) {
-      const ranMs = now.getTime() - existing.attemptStartedAt.getTime();
-      if (ranMs >= input.timeoutMs) {
-        failedAttempts += 1;
-        previousError = `attempt ${existing.attempt} timed out after ${input.timeoutMs} ms`;
-      } else {
-        previousError = `attempt ${existing.attempt} was interrupted (its worker stopped); not counted`;
-      }
-    }
+    const failedAttempts = existing?.failedAttempts ?? 0;
+    const previousError =
+      existing?.status === "RUNNING"
+        ? `attempt ${existing.attempt} was interrupted (its worker stopped); not counted`
+        : (existing?.error ?? null);
     if (failedAttempts >= input.maxAttempts) {
       await tx.nodeRun.update({
         where: { runId_nodeId: { runId, nodeId } },
@@ -143,16 +137,33 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
         "INVALID_CONFIG",
       );
     }
-    const outcome: NodeOutcome = await (implementation as (c: unknown) => Promise<NodeOutcome>)({
-      config: parsed.data,
-      rawConfig: input.config,
-      scope,
-      idempotencyKey: isItem ? `${runId}:${nodeId}:${input.item!.index}` : `${runId}:${nodeId}`,
-      signal: ctx.cancellationSignal,
-      attempt,
-      deps,
-      log: (line: string) => logs.push(redact(line)),
-    });
+    // The node's timeout is enforced here, not by Temporal's start-to-close timeout (which is only
+    // a backstop), so a timed-out attempt is recorded and counted like any other failure, and a
+    // vanished attempt can only mean a dead worker.
+    const timedOut = new AbortController();
+    const timer = setTimeout(() => timedOut.abort(), input.timeoutMs);
+    let outcome: NodeOutcome;
+    try {
+      outcome = await Promise.race([
+        (implementation as (c: unknown) => Promise<NodeOutcome>)({
+          config: parsed.data,
+          rawConfig: input.config,
+          scope,
+          idempotencyKey: isItem ? `${runId}:${nodeId}:${input.item!.index}` : `${runId}:${nodeId}`,
+          signal: AbortSignal.any([ctx.cancellationSignal, timedOut.signal]),
+          attempt,
+          deps,
+          log: (line: string) => logs.push(redact(line)),
+        }),
+        new Promise<never>((_, reject) =>
+          timedOut.signal.addEventListener("abort", () =>
+            reject(new NodeFailure(`timed out after ${input.timeoutMs} ms`, true, "TIMEOUT")),
+          ),
+        ),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
     // Outputs are stored redacted: a service that echoes a secret back must not leak it.
     const output = secretValues.length
       ? JSON.parse(redact(JSON.stringify(outcome.output ?? null)))

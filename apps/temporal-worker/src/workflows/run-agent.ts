@@ -47,6 +47,7 @@ const FALLBACK_TIMEOUT_MS = 60_000;
  * The activity itself counts node errors and timeouts against maxAttempts (NodeRun.failedAttempts).
  */
 const CRASH_ALLOWANCE = 3;
+const BACKSTOP_GRACE_MS = 30_000;
 
 export const approvalSignal = defineSignal<[ApprovalSignal]>(WORKFLOW_SIGNALS.approval);
 export const nodeStatusesQuery = defineQuery<Record<string, NodeState>>(WORKFLOW_QUERIES.nodeStatuses);
@@ -338,9 +339,11 @@ function activitiesFor(
   const retry = retryOf(node);
   const timeoutMs = timeoutOf(node);
   return proxyActivities<Activities>({
-    startToCloseTimeout: timeoutMs,
+    // The activity enforces the node's timeout itself (and records it); this is the backstop for
+    // an attempt that cannot (a blocked event loop).
+    startToCloseTimeout: timeoutMs + BACKSTOP_GRACE_MS,
     // Activities heartbeat every second: a dead worker is noticed in seconds, not at the timeout.
-    ...(timeoutMs > 5_000 ? { heartbeatTimeout: 5_000 } : {}),
+    heartbeatTimeout: 5_000,
     retry: {
       maximumAttempts: retry.maxAttempts + (item ? 0 : CRASH_ALLOWANCE),
       initialInterval: retry.initialIntervalMs,
@@ -358,7 +361,7 @@ function describeFailure(err: unknown, node: { timeoutMs?: number; type: string 
       const limit = timeoutOf(node);
       return cause.timeoutType === "HEARTBEAT"
         ? "the worker running it stopped responding"
-        : `timed out after ${limit} ms`;
+        : `did not finish within ${limit} ms and could not be stopped`;
     }
     if (cause) return cause.message;
   }
