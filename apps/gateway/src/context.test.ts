@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bearerToken, createContextFactory } from "./context.ts";
+import { bearerToken, createContextFactory, type GatewayServices } from "./context.ts";
 
 describe("bearerToken", () => {
   it("extracts the token, whatever the scheme's case", () => {
@@ -15,18 +15,26 @@ describe("bearerToken", () => {
 });
 
 describe("createContextFactory", () => {
-  const contexts = createContextFactory(async (token) => (token === "good" ? { userId: "u1" } : null));
+  const services = {} as GatewayServices;
+  const user = { kind: "user", userId: "u1" } as const;
+  const contexts = createContextFactory(async (token) => (token === "good" ? user : null), services);
 
   it("is anonymous without a token or with a rejected one", async () => {
-    expect(await contexts.fromHttp({})).toEqual({ auth: null });
-    expect(await contexts.fromHttp({ authorization: "Bearer bad" })).toEqual({ auth: null });
-    expect(await contexts.fromConnectionParams(undefined)).toEqual({ auth: null });
+    expect((await contexts.fromHttp({}, "1.2.3.4")).auth).toBeNull();
+    expect((await contexts.fromHttp({ authorization: "Bearer bad" }, "1.2.3.4")).auth).toBeNull();
+    expect((await contexts.fromConnectionParams(undefined, undefined)).auth).toBeNull();
   });
 
-  it("reads the same header on both transports", async () => {
-    expect(await contexts.fromHttp({ authorization: "Bearer good" })).toEqual({ auth: { userId: "u1" } });
-    expect(await contexts.fromConnectionParams({ authorization: "Bearer good" })).toEqual({
-      auth: { userId: "u1" },
+  it("reads the same header on both transports and carries services and client address", async () => {
+    expect(await contexts.fromHttp({ authorization: "Bearer good" }, "1.2.3.4")).toEqual({
+      auth: user,
+      services,
+      clientIp: "1.2.3.4",
+    });
+    expect(await contexts.fromConnectionParams({ authorization: "Bearer good" }, undefined)).toEqual({
+      auth: user,
+      services,
+      clientIp: "unknown",
     });
   });
 });

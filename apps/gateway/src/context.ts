@@ -1,23 +1,41 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { PrismaClient, Role } from "@weft/db";
+import type { Keyring } from "@weft/db/secrets";
+import type { RateLimiter } from "./auth/rate-limit.ts";
+import type { TokenSettings } from "./auth/tokens.ts";
+import type { RunServices } from "./run/run-control.ts";
 
-/** Who is calling. Grows (workspace, role, API key id) as auth lands. */
-export interface AuthIdentity {
-  userId: string;
+/**
+ * Who is calling. A session is a person (any of their workspaces, role per
+ * membership); an API key is bound to one workspace with one role.
+ */
+export type AuthIdentity =
+  { kind: "user"; userId: string } | { kind: "apiKey"; apiKeyId: string; workspaceId: string; role: Role };
+
+/** Long-lived things every request shares; built once per gateway. */
+export interface GatewayServices {
+  prisma: PrismaClient;
+  /** Temporal client + task queue (run control) and the LISTEN fan-out (subscriptions). */
+  runs: RunServices;
+  keyring: Keyring;
+  limiter: RateLimiter;
+  tokens: TokenSettings;
 }
 
 export interface GatewayContext {
   /** `null` when the caller is signed out. */
   auth: AuthIdentity | null;
+  services: GatewayServices;
+  /** Rate-limit key for anonymous operations (signUp/signIn). */
+  clientIp: string;
 }
 
 /**
  * Turns a bearer token into an identity, or `null` when the token is not
- * valid. Session tokens minted by the web app and API keys will both plug in
- * here; until they exist the gateway runs with `anonymousOnly`.
+ * valid. Throwing means the verifier itself failed (database down) and is
+ * reported as INTERNAL, never as "signed out".
  */
 export type TokenVerifier = (token: string) => Promise<AuthIdentity | null>;
-
-export const anonymousOnly: TokenVerifier = async () => null;
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -28,20 +46,25 @@ export function bearerToken(header: unknown): string | null {
 }
 
 export interface ContextFactory {
-  fromHttp(headers: IncomingHttpHeaders): Promise<GatewayContext>;
+  fromHttp(headers: IncomingHttpHeaders, clientIp: string | undefined): Promise<GatewayContext>;
   /** graphql-ws carries the header value in `connectionParams.authorization`. */
-  fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Promise<GatewayContext>;
+  fromConnectionParams(
+    params: Readonly<Record<string, unknown>> | undefined,
+    clientIp: string | undefined,
+  ): Promise<GatewayContext>;
 }
 
-export function createContextFactory(verifyToken: TokenVerifier): ContextFactory {
-  // An invalid or expired token yields an anonymous context rather than a
-  // failed request: public operations keep working and protected ones answer
-  // UNAUTHENTICATED, which is the client's cue to refresh its session.
-  const fromToken = async (token: string | null): Promise<GatewayContext> => ({
+export function createContextFactory(verifyToken: TokenVerifier, services: GatewayServices): ContextFactory {
+  // Over HTTP an invalid or expired token yields an anonymous context rather
+  // than a failed request: public operations (signIn) keep working and
+  // protected ones answer UNAUTHENTICATED, the client's cue to refresh.
+  const fromToken = async (token: string | null, clientIp: string | undefined): Promise<GatewayContext> => ({
     auth: token === null ? null : await verifyToken(token),
+    services,
+    clientIp: clientIp ?? "unknown",
   });
   return {
-    fromHttp: (headers) => fromToken(bearerToken(headers.authorization)),
-    fromConnectionParams: (params) => fromToken(bearerToken(params?.["authorization"])),
+    fromHttp: (headers, clientIp) => fromToken(bearerToken(headers.authorization), clientIp),
+    fromConnectionParams: (params, clientIp) => fromToken(bearerToken(params?.["authorization"]), clientIp),
   };
 }

@@ -1,3 +1,4 @@
+import { AGENT_TASK_QUEUE } from "@weft/schema";
 import { z } from "zod";
 
 // Only for local development: production refuses to boot without a real secret
@@ -15,15 +16,38 @@ const ZEnv = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     GATEWAY_PORT: port.default(4000),
     GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
-    APP_DATABASE_URL: z.url().optional(),
+    // Required: the gateway keeps no state of its own. The URL must be the app
+    // role (no BYPASSRLS), never the owner; `npm start` derives it.
+    APP_DATABASE_URL: z.url({ error: "is required (PostgreSQL URL of the app role)" }),
     TEMPORAL_ADDRESS: z.string().min(1).default("127.0.0.1:7233"),
     TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
+    /** The queue runs are started on; the workers poll the same one. */
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(AGENT_TASK_QUEUE),
     WEFT_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Lifetime of session tokens the gateway mints (signUp/signIn, mintSessionToken). */
+    WEFT_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+    /** `v1:<base64 32 bytes>[,v2:…]`; parsed and checked by loadKeyring (@weft/db/secrets). */
+    WEFT_MASTER_KEY: z.string().min(1).optional(),
     WEB_ORIGIN: origin.default("http://localhost:3000"),
+    /**
+     * Express "trust proxy" (e.g. `1` for one load balancer, `loopback`, a
+     * CIDR list). Unset: the socket address is the client, which behind a
+     * proxy would put every anonymous caller into one rate-limit bucket.
+     */
+    GATEWAY_TRUST_PROXY: z
+      .string()
+      .min(1)
+      .transform((value): boolean | number | string =>
+        value === "true" ? true : value === "false" ? false : /^\d+$/.test(value) ? Number(value) : value,
+      )
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && value.WEFT_AUTH_SECRET === undefined) {
       ctx.addIssue({ code: "custom", path: ["WEFT_AUTH_SECRET"], message: "is required in production" });
+    }
+    if (value.NODE_ENV === "production" && value.WEFT_MASTER_KEY === undefined) {
+      ctx.addIssue({ code: "custom", path: ["WEFT_MASTER_KEY"], message: "is required in production" });
     }
   });
 

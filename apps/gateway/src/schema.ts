@@ -2,16 +2,52 @@
 // the Reflect metadata API while building.
 import "reflect-metadata";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema } from "type-graphql";
 import { authChecker } from "./auth-checker.ts";
+import { AgentVersionResolver } from "./agent/agent-version.resolver.ts";
+import { AgentResolver } from "./agent/agent.resolver.ts";
+import { ApiKeyResolver } from "./api-key/api-key.resolver.ts";
+import { AuditResolver } from "./audit/audit.resolver.ts";
+import { AuthResolver } from "./auth/auth.resolver.ts";
+import { NodeTypeResolver } from "./node-type/node-type.resolver.ts";
+import { ProviderResolver } from "./provider/provider.resolver.ts";
+import { RunControlResolver } from "./run/run-control.resolver.ts";
+import { RunResolver } from "./run/run.resolver.ts";
+import { ScheduleResolver } from "./schedule/schedule.resolver.ts";
+import { SecretResolver } from "./secret/secret.resolver.ts";
+import { UsageResolver } from "./usage/usage.resolver.ts";
 import { UserResolver } from "./user/user.resolver.ts";
+import { MembershipResolver } from "./workspace/membership.resolver.ts";
+import { WorkspaceResolver } from "./workspace/workspace.resolver.ts";
+
+export const RESOLVERS = [
+  AuthResolver,
+  UserResolver,
+  WorkspaceResolver,
+  MembershipResolver,
+  ApiKeyResolver,
+  AgentResolver,
+  AgentVersionResolver,
+  RunResolver,
+  RunControlResolver,
+  ScheduleResolver,
+  NodeTypeResolver,
+  SecretResolver,
+  ProviderResolver,
+  AuditResolver,
+  UsageResolver,
+] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [UserResolver],
+    resolvers: RESOLVERS,
     authChecker,
-    // Inputs are validated by zod (@weft/schema) in resolvers; class-validator
-    // would be a second, diverging source of truth.
+    // type-graphql insists on a PubSub once any subscription exists; ours stream from Postgres
+    // (run/run-stream.ts) through custom `subscribe` functions, so this one carries no topics.
+    pubSub: createPubSub(),
+    // Inputs are validated by zod in resolvers (common/input.ts);
+    // class-validator would be a second, diverging source of truth.
     validate: false,
   });
 }

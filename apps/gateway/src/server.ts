@@ -1,22 +1,51 @@
+// Before anything decorated is imported (type-graphql needs the Reflect API).
+import "reflect-metadata";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
+import { Client, Connection } from "@temporalio/client";
+import { createPrisma, type PrismaClient } from "@weft/db";
+import { RunEventListener } from "@weft/db/run-event-listener";
+import { AGENT_TASK_QUEUE } from "@weft/schema";
+import { loadKeyring, type Keyring } from "@weft/db/secrets";
 import cors from "cors";
 import express from "express";
-import { anonymousOnly, createContextFactory, type GatewayContext, type TokenVerifier } from "./context.ts";
+import {
+  DEFAULT_RATE_LIMITS,
+  RateLimiter,
+  type RateLimitScope,
+  type RateLimitSettings,
+} from "./auth/rate-limit.ts";
+import { tokenSettings } from "./auth/tokens.ts";
+import { createTokenVerifier } from "./auth/verifier.ts";
+import {
+  createContextFactory,
+  type GatewayContext,
+  type GatewayServices,
+  type TokenVerifier,
+} from "./context.ts";
 import type { Env } from "./env.ts";
 import { formatError, logToConsole, type ErrorLogger } from "./format-error.ts";
+import { DEFAULT_LIMITS, operationLimitRules, type OperationLimits } from "./limits.ts";
 import { buildGatewaySchema } from "./schema.ts";
 import { attachWsServer } from "./ws-server.ts";
 
 export const GRAPHQL_PATH = "/graphql";
 
 export interface GatewayOptions {
+  /** A client owned by the caller (main.ts, tests); else one is created from APP_DATABASE_URL and closed with the gateway. */
+  prisma?: PrismaClient;
+  /** Replaces the session/API-key verifier (tests of failure handling). */
   verifyToken?: TokenVerifier;
+  keyring?: Keyring;
+  rateLimits?: Partial<Record<RateLimitScope, RateLimitSettings>>;
+  limits?: Partial<OperationLimits>;
   /** Where unexpected (INTERNAL) errors are reported; defaults to stderr. */
   logError?: ErrorLogger;
+  /** Postgres URL for LISTEN (run-event subscriptions); defaults to APP_DATABASE_URL. */
+  listenUrl?: string;
 }
 
 export interface Gateway {
@@ -39,29 +68,82 @@ export class PortInUseError extends Error {
   }
 }
 
-type EnvForGateway = Pick<Env, "NODE_ENV" | "GATEWAY_HOST" | "GATEWAY_PORT" | "WEB_ORIGIN">;
+export type EnvForGateway = Pick<
+  Env,
+  "NODE_ENV" | "GATEWAY_HOST" | "GATEWAY_PORT" | "WEB_ORIGIN" | "WEFT_AUTH_SECRET"
+> &
+  Partial<
+    Pick<
+      Env,
+      | "APP_DATABASE_URL"
+      | "WEFT_SESSION_TTL_SECONDS"
+      | "WEFT_MASTER_KEY"
+      | "GATEWAY_TRUST_PROXY"
+      | "TEMPORAL_ADDRESS"
+      | "TEMPORAL_NAMESPACE"
+      | "TEMPORAL_TASK_QUEUE"
+    >
+  >;
 
 export async function createGateway(env: EnvForGateway, options: GatewayOptions = {}): Promise<Gateway> {
   const production = env.NODE_ENV === "production";
   const schema = await buildGatewaySchema();
-  const contexts = createContextFactory(options.verifyToken ?? anonymousOnly);
   const logError = options.logError ?? logToConsole;
+
+  if (!options.prisma && !env.APP_DATABASE_URL)
+    throw new Error("createGateway needs APP_DATABASE_URL or options.prisma");
+  const ownsPrisma = !options.prisma;
+  const prisma = options.prisma ?? createPrisma(env.APP_DATABASE_URL as string);
+  const tokens = tokenSettings({
+    WEFT_AUTH_SECRET: env.WEFT_AUTH_SECRET,
+    WEFT_SESSION_TTL_SECONDS: env.WEFT_SESSION_TTL_SECONDS ?? 3600,
+  });
+  // Lazy: the gateway starts (and serves everything but run control) while Temporal is still
+  // coming up; the first startRun connects.
+  const temporalConnection = Connection.lazy({ address: env.TEMPORAL_ADDRESS ?? "127.0.0.1:7233" });
+  const listener = new RunEventListener(options.listenUrl ?? env.APP_DATABASE_URL ?? "", (message) =>
+    logError(message, new Error(message)),
+  );
+  const services: GatewayServices = {
+    prisma,
+    runs: {
+      temporal: new Client({
+        connection: temporalConnection,
+        namespace: env.TEMPORAL_NAMESPACE ?? "default",
+      }),
+      taskQueue: env.TEMPORAL_TASK_QUEUE ?? AGENT_TASK_QUEUE,
+      listener,
+    },
+    tokens,
+    keyring: options.keyring ?? loadKeyring(env),
+    limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
+  };
+  const contexts = createContextFactory(options.verifyToken ?? createTokenVerifier(prisma, tokens), services);
+  const validationRules = operationLimitRules({ ...DEFAULT_LIMITS, ...options.limits });
 
   const app = express();
   app.disable("x-powered-by");
+  if (env.GATEWAY_TRUST_PROXY !== undefined) app.set("trust proxy", env.GATEWAY_TRUST_PROXY);
   const httpServer = createServer(app);
   const ws = attachWsServer({
     httpServer,
     path: GRAPHQL_PATH,
     schema,
     contexts,
-    introspection: !production,
+    production,
+    validationRules,
     logError,
   });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: !production,
+    // No "Did you mean …?" in production: with introspection off, suggestions would still map the schema.
+    hideSchemaDetailsFromClientErrors: production,
+    validationRules,
+    // One operation per request (Apollo's default, stated because it is a
+    // defence): batches would multiply every per-operation limit.
+    allowBatchedHttpRequests: false,
     // Explicit although it is the default: refuses "simple" requests a foreign
     // page could forge, which matters the moment any cookie or ambient
     // credential reaches the gateway.
@@ -83,13 +165,21 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
     // A list (not a string) so other origins get no CORS headers at all.
     cors<cors.CorsRequest>({ origin: [env.WEB_ORIGIN], maxAge: 600 }),
     express.json({ limit: "1mb" }),
-    expressMiddleware(apollo, { context: ({ req }) => contexts.fromHttp(req.headers) }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => contexts.fromHttp(req.headers, req.ip),
+    }),
   );
 
+  const closePrisma = async () => {
+    await listener.close();
+    await temporalConnection.close().catch(() => {});
+    if (ownsPrisma) await prisma.$disconnect();
+  };
   try {
     await listen(httpServer, env.GATEWAY_PORT, env.GATEWAY_HOST);
   } catch (error) {
     await apollo.stop().catch(() => {});
+    await closePrisma().catch(() => {});
     throw error;
   }
 
@@ -100,7 +190,7 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
     url: `http://${authority}${GRAPHQL_PATH}`,
     wsUrl: `ws://${authority}${GRAPHQL_PATH}`,
     // Idempotent: a signal handler and a test teardown may both call it.
-    close: () => (closing ??= apollo.stop()),
+    close: () => (closing ??= apollo.stop().finally(closePrisma)),
   };
 }
 

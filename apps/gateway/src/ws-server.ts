@@ -8,18 +8,23 @@ import {
   validate,
   type DocumentNode,
   type GraphQLSchema,
+  type ValidationRule,
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
-import type { ContextFactory, GatewayContext } from "./context.ts";
+import { WebSocketServer, type WebSocket } from "ws";
+import { bearerToken, type ContextFactory, type GatewayContext } from "./context.ts";
 import { formatError, type ErrorLogger } from "./format-error.ts";
+import { withoutSuggestions } from "./limits.ts";
 
 export interface WsServerOptions {
   httpServer: Server;
   path: string;
   schema: GraphQLSchema;
   contexts: ContextFactory;
-  introspection: boolean;
+  /** Introspection off and schema details hidden, as Apollo does over HTTP. */
+  production: boolean;
+  /** Extra rules (operation limits) on top of graphql-js' specified rules. */
+  validationRules: readonly ValidationRule[];
   logError: ErrorLogger;
 }
 
@@ -28,10 +33,26 @@ export interface WsServer {
   dispose(): Promise<void>;
 }
 
+/** graphql-ws close code for a missing or rejected token (4401 mirrors HTTP 401). */
+export const WS_UNAUTHORIZED = 4401;
+
+// A type alias (not an interface) so it satisfies graphql-ws' Record constraint.
+type Extra = {
+  socket: WebSocket;
+  request: IncomingMessage;
+};
+
 /**
  * graphql-ws on the same HTTP server and path as Apollo. Apollo's request
  * pipeline does not cover WebSockets, so the pieces it gives HTTP for free
- * (error codes, error masking, the introspection switch) are applied here.
+ * (error codes, error masking, introspection switch, validation rules,
+ * hidden suggestions) are applied here.
+ *
+ * Authentication happens at connection_init: a socket without a valid token
+ * in `connectionParams.authorization` is closed with 4401 before any
+ * operation runs (WebSockets are for subscriptions, which all need a
+ * signed-in caller). Each operation then re-verifies the token, so an
+ * expired session or a revoked key stops working on a long-lived socket too.
  */
 export function attachWsServer(options: WsServerOptions): WsServer {
   const { schema, contexts } = options;
@@ -48,10 +69,38 @@ export function attachWsServer(options: WsServerOptions): WsServer {
   };
   options.httpServer.on("upgrade", onUpgrade);
 
-  const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const rules = [
+    ...specifiedRules,
+    ...(options.production ? [NoSchemaIntrospectionCustomRule] : []),
+    ...options.validationRules,
+  ];
+  const clientIp = (extra: Extra) => extra.request.socket.remoteAddress;
+  const validationError = (error: GraphQLError) =>
+    withCode(
+      options.production ? withMessage(error, withoutSuggestions(error.message)) : error,
+      "GRAPHQL_VALIDATION_FAILED",
+    );
 
-  const cleanup = useServer(
+  const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
     {
+      onConnect: async (ctx) => {
+        let context: GatewayContext | null = null;
+        try {
+          if (bearerToken(ctx.connectionParams?.["authorization"]) !== null) {
+            context = await contexts.fromConnectionParams(ctx.connectionParams, clientIp(ctx.extra));
+          }
+        } catch (error) {
+          // Thrown, graphql-ws would send the raw message as the close reason.
+          options.logError("[gateway] websocket authentication failed", error);
+          ctx.extra.socket.close(4500, "Internal server error");
+          return false;
+        }
+        if (context?.auth == null) {
+          ctx.extra.socket.close(WS_UNAUTHORIZED, "Unauthorized");
+          return false;
+        }
+        return true;
+      },
       onSubscribe: async (ctx, _id, payload) => {
         let document: DocumentNode;
         try {
@@ -61,10 +110,10 @@ export function attachWsServer(options: WsServerOptions): WsServer {
           throw error;
         }
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map((error) => withCode(error, "GRAPHQL_VALIDATION_FAILED"));
+        if (errors.length > 0) return errors.map(validationError);
         let contextValue: GatewayContext;
         try {
-          contextValue = await contexts.fromConnectionParams(ctx.connectionParams);
+          contextValue = await contexts.fromConnectionParams(ctx.connectionParams, clientIp(ctx.extra));
         } catch (error) {
           // Thrown here, graphql-ws would close the socket with the raw
           // message as the close reason; as an operation error it is masked.
@@ -113,6 +162,17 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
     path: error.path ?? null,
     originalError: error.originalError ?? null,
     extensions: { ...error.extensions, code },
+  });
+}
+
+function withMessage(error: GraphQLError, message: string): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    originalError: error.originalError ?? null,
+    extensions: error.extensions,
   });
 }
 

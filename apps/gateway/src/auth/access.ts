@@ -1,0 +1,181 @@
+import { isUuid, withUser, withWorkspace, type Prisma, type Role, type Tx } from "@weft/db";
+import type { AuthIdentity, GatewayContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+
+/**
+ * Authorization for every resolver. Two layers, both always on:
+ * - here: is the caller a member of the workspace, with at least this role?
+ * - in Postgres: the work runs in `withWorkspace`, so RLS confines every
+ *   statement to that workspace even if a resolver forgets a filter.
+ *
+ * Non-members get NOT_FOUND, exactly like ids that do not exist, so probing
+ * ids reveals nothing. FORBIDDEN is only ever said to members.
+ */
+export const ROLE_RANK: Readonly<Record<Role, number>> = { VIEWER: 1, EDITOR: 2, ADMIN: 3, OWNER: 4 };
+
+export function roleAtLeast(role: Role, min: Role): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[min];
+}
+
+/** The caller as seen inside one workspace. */
+export interface Actor {
+  workspaceId: string;
+  role: Role;
+  userId: string | null;
+  apiKeyId: string | null;
+}
+
+export function requireAuth(ctx: GatewayContext): AuthIdentity {
+  if (ctx.auth === null) throw new AppError("UNAUTHENTICATED", "You must be signed in");
+  return ctx.auth;
+}
+
+/** For operations about a person (me, createWorkspace): API keys act for a workspace, not a person. */
+export function requireUser(ctx: GatewayContext): string {
+  const auth = requireAuth(ctx);
+  if (auth.kind !== "user")
+    throw new AppError("FORBIDDEN", "This operation needs a signed-in user, not an API key");
+  return auth.userId;
+}
+
+export function notFound(what: string): AppError {
+  return new AppError("NOT_FOUND", `${what} not found`);
+}
+
+/** Must run inside a transaction scoped to `workspaceId`. */
+async function actorIn(tx: Tx, auth: AuthIdentity, workspaceId: string): Promise<Actor | null> {
+  if (auth.kind === "apiKey") {
+    return auth.workspaceId === workspaceId
+      ? { workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
+      : null;
+  }
+  const membership = await tx.membership.findUnique({
+    where: { workspaceId_userId: { workspaceId, userId: auth.userId } },
+    select: { role: true },
+  });
+  return membership ? { workspaceId, role: membership.role, userId: auth.userId, apiKeyId: null } : null;
+}
+
+function checkRole(actor: Actor | null, minRole: Role): Actor {
+  if (actor === null) throw notFound("Workspace");
+  if (!roleAtLeast(actor.role, minRole)) {
+    throw new AppError("FORBIDDEN", `This needs the ${minRole} role or higher; you are ${actor.role}`);
+  }
+  return actor;
+}
+
+/**
+ * Runs `fn` in one RLS-scoped transaction after checking membership in the
+ * same transaction, so a role change cannot slip in between check and work.
+ */
+export async function withMember<T>(
+  ctx: GatewayContext,
+  workspaceId: string,
+  minRole: Role,
+  fn: (tx: Tx, actor: Actor) => Promise<T>,
+): Promise<T> {
+  const auth = requireAuth(ctx);
+  if (!isUuid(workspaceId)) throw notFound("Workspace");
+  return withWorkspace(ctx.services.prisma, workspaceId, async (tx) =>
+    fn(tx, checkRole(await actorIn(tx, auth, workspaceId), minRole)),
+  );
+}
+
+/** Just the check, for callers that do their work elsewhere. */
+export function requireMember(ctx: GatewayContext, workspaceId: string, minRole: Role): Promise<Actor> {
+  return withMember(ctx, workspaceId, minRole, async (_tx, actor) => actor);
+}
+
+/**
+ * A mutation inside a workspace: membership + role, then the workspace's
+ * rate limit (after the check, so nobody can drain another tenant's budget
+ * by sending it requests it is not allowed to make), then `fn`. Resolvers
+ * write their AuditEvent with `recordAudit` inside `fn`: same transaction.
+ */
+export function mutateIn<T>(
+  ctx: GatewayContext,
+  workspaceId: string,
+  minRole: Role,
+  fn: (tx: Tx, actor: Actor) => Promise<T>,
+): Promise<T> {
+  return withMember(ctx, workspaceId, minRole, async (tx, actor) => {
+    ctx.services.limiter.consume("workspace", workspaceId);
+    return fn(tx, actor);
+  });
+}
+
+export interface AuditEntry {
+  /** Dotted verb, e.g. "agent.publish". */
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  /** Small and never secret: names and ids, not values. */
+  data?: Prisma.InputJsonValue;
+}
+
+export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId,
+      actorApiKeyId: actor.apiKeyId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      ...(entry.data === undefined ? {} : { data: entry.data }),
+    },
+  });
+}
+
+type Locatable = "agent" | "agentVersion" | "run" | "secret";
+
+const LABEL: Record<Locatable, string> = {
+  agent: "Agent",
+  agentVersion: "Version",
+  run: "Run",
+  secret: "Secret",
+};
+
+/**
+ * Which workspace holds the row with this id, among the caller's workspaces.
+ * Ids are bare uuids, and RLS shows one workspace per transaction, so this
+ * probes each workspace the caller belongs to (an API key: one; people:
+ * usually a handful). Rows elsewhere are invisible and answer NOT_FOUND.
+ */
+export async function locateWorkspace(ctx: GatewayContext, kind: Locatable, id: string): Promise<string> {
+  const auth = requireAuth(ctx);
+  if (!isUuid(id)) throw notFound(LABEL[kind]);
+  const { prisma } = ctx.services;
+  const candidates =
+    auth.kind === "apiKey"
+      ? [auth.workspaceId]
+      : await withUser(prisma, auth.userId, async (tx) =>
+          (
+            await tx.membership.findMany({
+              where: { userId: auth.userId },
+              select: { workspaceId: true },
+              orderBy: { createdAt: "asc" },
+            })
+          ).map((m) => m.workspaceId),
+        );
+  for (const workspaceId of candidates) {
+    const found = await withWorkspace(prisma, workspaceId, (tx) => probe(tx, kind, id));
+    if (found) return workspaceId;
+  }
+  throw notFound(LABEL[kind]);
+}
+
+async function probe(tx: Tx, kind: Locatable, id: string): Promise<boolean> {
+  const where = { id };
+  const select = { id: true } as const;
+  switch (kind) {
+    case "agent":
+      return (await tx.agent.findFirst({ where: { id, archivedAt: null }, select })) !== null;
+    case "agentVersion":
+      return (await tx.agentVersion.findUnique({ where, select })) !== null;
+    case "run":
+      return (await tx.run.findUnique({ where, select })) !== null;
+    case "secret":
+      return (await tx.secret.findUnique({ where, select })) !== null;
+  }
+}

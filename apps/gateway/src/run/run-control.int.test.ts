@@ -1,0 +1,322 @@
+// Run control end to end through the public API: a real gateway, a real worker (in-process, same
+// code as apps/temporal-worker), the Temporal dev server and Postgres. Also a second gateway as a
+// separate OS process, to prove events reach subscribers of any instance via LISTEN/NOTIFY.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { loadEnv } from "../../../temporal-worker/src/env.ts";
+import { Sink } from "../../../temporal-worker/src/testing/sink.ts";
+import { startWorker, type RunningWorker } from "../../../temporal-worker/src/worker.ts";
+import { OPS, createAgent } from "../testing/fixtures.ts";
+import {
+  TEST_AUTH_SECRET,
+  createWorkspace,
+  errorCode,
+  gql,
+  ok,
+  signUp,
+  startHarness,
+  wsClient,
+  type Harness,
+  type TestUser,
+} from "../testing/harness.ts";
+
+const QUEUE = `weft-gw-test-${process.pid}`;
+let h: Harness;
+let worker: RunningWorker;
+let sink: Sink;
+let owner: TestUser;
+let workspaceId: string;
+
+beforeAll(async () => {
+  sink = await new Sink().start();
+  h = await startHarness({ taskQueue: QUEUE });
+  worker = await startWorker(
+    loadEnv({
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+      APP_DATABASE_URL: h.db.appUrl,
+      TEMPORAL_TASK_QUEUE: QUEUE,
+      WEFT_HTTP_ALLOWLIST: "127.0.0.1",
+      NODE_ENV: "test",
+    }),
+  );
+  owner = await signUp(h.gateway, "runner");
+  workspaceId = await createWorkspace(h.gateway, owner, "Runs");
+}, 120_000);
+
+afterAll(async () => {
+  if (h?.logged.length) console.error("gateway INTERNAL errors:", h.logged);
+  await worker?.shutdown();
+  await h?.close();
+  await sink?.stop();
+});
+
+const RUN_FIELDS = "id status trigger error output input version { id number }";
+const START = `mutation ($a: ID!, $input: JSON, $v: ID) { startRun(agentId: $a, input: $input, versionId: $v) { ${RUN_FIELDS} } }`;
+const EVENTS = `subscription ($r: ID!, $after: Int) { runEvents(runId: $r, afterSeq: $after) { seq runId type nodeId status data } }`;
+
+async function published(graph: unknown, token = owner.token): Promise<string> {
+  const agentId = await createAgent(h.gateway, token, workspaceId, graph);
+  await ok(h.gateway, token, OPS.publishAgent, { agentId });
+  return agentId;
+}
+
+interface Event {
+  seq: number;
+  type: string;
+  nodeId: string | null;
+  status: string | null;
+  data: unknown;
+}
+
+/** Subscribes over graphql-ws and collects events until the server completes the stream. */
+function collect(
+  url: string | null,
+  token: string,
+  runId: string,
+  afterSeq?: number,
+  onEvent?: (e: Event) => void,
+) {
+  const client = wsClient(url ? ({ ...h.gateway, wsUrl: url } as never) : h.gateway, {
+    authorization: `Bearer ${token}`,
+  });
+  const events: Event[] = [];
+  const done = new Promise<{ events: Event[]; error?: unknown }>((resolve) => {
+    client.subscribe<{ runEvents: Event }>(
+      { query: EVENTS, variables: { r: runId, ...(afterSeq !== undefined ? { after: afterSeq } : {}) } },
+      {
+        next: (value) => {
+          if (value.errors) return resolve({ events, error: value.errors });
+          const e = value.data!.runEvents;
+          events.push(e);
+          onEvent?.(e);
+        },
+        error: (error) => resolve({ events, error }),
+        complete: () => resolve({ events }),
+      },
+    );
+  });
+  return done.finally(() => client.dispose());
+}
+
+const flow = {
+  version: 1,
+  inputs: { who: { type: "string", default: "world" } },
+  nodes: [
+    { id: "greet", type: "transform", config: { expression: "'hello ' & input.who" } },
+    { id: "say", type: "log", config: { message: "{{nodes.greet.output}}" } },
+  ],
+  edges: [{ from: "greet", to: "say" }],
+};
+
+test("startRun runs the live version; runEvents replays then streams to completion, in order", async () => {
+  const agentId = await published(flow);
+  const { startRun } = await ok<{
+    startRun: { id: string; status: string; trigger: string; input: unknown; version: { number: number } };
+  }>(h.gateway, owner.token, START, { a: agentId, input: { who: "Weft" } });
+  expect(startRun).toMatchObject({ trigger: "MANUAL", input: { who: "Weft" }, version: { number: 1 } });
+  const { events, error } = await collect(null, owner.token, startRun.id);
+  expect(error).toBeUndefined();
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(events[0]!.type).toBe("run.queued");
+  expect(events.at(-1)!.type).toBe("run.succeeded");
+  const { run } = await ok<{ run: { status: string; output: unknown } }>(
+    h.gateway,
+    owner.token,
+    `query ($id: ID!) { run(id: $id) { status output } }`,
+    {
+      id: startRun.id,
+    },
+  );
+  expect(run).toEqual({ status: "SUCCEEDED", output: { say: { message: "hello Weft", level: "info" } } });
+
+  // A client that reconnects with the last seq it saw gets exactly the rest.
+  const resumed = await collect(null, owner.token, startRun.id, 3);
+  expect(resumed.events.map((e) => e.seq)).toEqual(events.slice(3).map((e) => e.seq));
+});
+
+test("bad input is BAD_USER_INPUT naming the input; an unpublished agent names versionId", async () => {
+  const agentId = await published({ ...flow, inputs: { who: { type: "string", required: true } } });
+  const bad = await gql(h.gateway, owner.token, START, { a: agentId, input: { who: 5, extra: 1 } });
+  expect(errorCode(bad)).toBe("BAD_USER_INPUT");
+  const details = bad.json.errors![0]!.extensions!["details"] as { issues: Array<{ path: string[] }> };
+  const paths = details.issues.map((i) => i.path.join("."));
+  expect(paths).toEqual(expect.arrayContaining(["input.who", "input.extra"]));
+
+  const draftOnly = await createAgent(h.gateway, owner.token, workspaceId, flow);
+  const unpublished = await gql(h.gateway, owner.token, START, { a: draftOnly });
+  expect(errorCode(unpublished)).toBe("BAD_USER_INPUT");
+  expect(JSON.stringify(unpublished.json.errors)).toContain("versionId");
+});
+
+test("cancelRun stops a running run", async () => {
+  const agentId = await published({
+    version: 1,
+    inputs: {},
+    nodes: [{ id: "wait", type: "delay", config: { ms: 60_000 } }],
+    edges: [],
+  });
+  const { startRun } = await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, { a: agentId });
+  const seen = collect(null, owner.token, startRun.id, undefined, (e) => {
+    if (e.type === "node.started")
+      void gql(h.gateway, owner.token, `mutation ($r: ID!) { cancelRun(runId: $r) { id } }`, {
+        r: startRun.id,
+      });
+  });
+  const { events } = await seen;
+  expect(events.at(-1)!.type).toBe("run.cancelled");
+  const again = await gql(h.gateway, owner.token, `mutation ($r: ID!) { cancelRun(runId: $r) { id } }`, {
+    r: startRun.id,
+  });
+  expect(errorCode(again)).toBe("BAD_USER_INPUT");
+});
+
+test("retryRun reuses the succeeded node and repeats no side effect", async () => {
+  const agentId = await published({
+    version: 1,
+    inputs: {},
+    nodes: [
+      {
+        id: "charge",
+        type: "http.request",
+        config: { url: sink.url("/effect?id=gw-retry"), method: "POST" },
+      },
+      {
+        id: "confirm",
+        type: "http.request",
+        config: { url: sink.url("/flaky?id=gw-retry&fail=1") },
+        retry: { maxAttempts: 1, initialIntervalMs: 100, backoff: 1 },
+      },
+    ],
+    edges: [{ from: "charge", to: "confirm" }],
+  });
+  const { startRun } = await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, { a: agentId });
+  const first = await collect(null, owner.token, startRun.id);
+  expect(first.events.at(-1)!.type).toBe("run.failed");
+  const { retryRun } = await ok<{ retryRun: { id: string } }>(
+    h.gateway,
+    owner.token,
+    `mutation ($r: ID!) { retryRun(runId: $r) { id } }`,
+    {
+      r: startRun.id,
+    },
+  );
+  const second = await collect(null, owner.token, retryRun.id);
+  expect(second.events.at(-1)!.type).toBe("run.succeeded");
+  expect(sink.count("/effect?id=gw-retry")).toBe(1);
+  const retried = await h.admin.run.findUnique({ where: { id: retryRun.id } });
+  expect(retried!.retryOfRunId).toBe(startRun.id);
+});
+
+describe("approvals", () => {
+  const approvalFlow = {
+    version: 1,
+    inputs: {},
+    nodes: [
+      { id: "ask", type: "approval", config: { message: "Send it?" } },
+      { id: "send", type: "log", config: { message: "sent" } },
+    ],
+    edges: [{ from: "ask", to: "send" }],
+  };
+  const APPROVE = `mutation ($r: ID!, $n: ID!, $ok: Boolean!, $c: String) { approveNode(runId: $r, nodeId: $n, approved: $ok, comment: $c) { nodeId status } }`;
+
+  test("an EDITOR approves a waiting step; a VIEWER cannot; a stranger gets NOT_FOUND", async () => {
+    const viewer = await signUp(h.gateway, "viewer");
+    await ok(
+      h.gateway,
+      owner.token,
+      `mutation ($w: ID!, $e: String!) { inviteMember(workspaceId: $w, email: $e, role: VIEWER) { role } }`,
+      {
+        w: workspaceId,
+        e: viewer.email,
+      },
+    );
+    const stranger = await signUp(h.gateway, "stranger");
+    const agentId = await published(approvalFlow);
+    const { startRun } = await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, {
+      a: agentId,
+    });
+    let waiting!: () => void;
+    const isWaiting = new Promise<void>((r) => (waiting = r));
+    const stream = collect(
+      null,
+      owner.token,
+      startRun.id,
+      undefined,
+      (e) => e.type === "node.waiting" && waiting(),
+    );
+    await isWaiting;
+    const asViewer = await gql(h.gateway, viewer.token, APPROVE, { r: startRun.id, n: "ask", ok: true });
+    expect(errorCode(asViewer)).toBe("FORBIDDEN");
+    const asStranger = await gql(h.gateway, stranger.token, APPROVE, { r: startRun.id, n: "ask", ok: true });
+    expect(errorCode(asStranger)).toBe("NOT_FOUND");
+    const strangerStream = await collect(null, stranger.token, startRun.id);
+    expect(JSON.stringify(strangerStream.error)).toContain("NOT_FOUND");
+    await ok(h.gateway, owner.token, APPROVE, { r: startRun.id, n: "ask", ok: true, c: "ship it" });
+    const { events } = await stream;
+    expect(events.at(-1)!.type).toBe("run.succeeded");
+    const audit = await h.admin.auditEvent.findFirst({ where: { workspaceId, action: "run.approve" } });
+    expect(audit).toMatchObject({ targetId: startRun.id, actorUserId: owner.id });
+  });
+});
+
+test("a run started through one gateway streams its events to a subscriber on another gateway process", async () => {
+  const root = path.resolve(import.meta.dirname, "../../../..");
+  const second: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "apps/gateway/src/main.ts")],
+    {
+      // tsx applies a tsconfig only to the files it includes: run from the app for its decorators.
+      cwd: path.join(root, "apps/gateway"),
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        GATEWAY_PORT: "0",
+        APP_DATABASE_URL: h.db.appUrl,
+        WEFT_AUTH_SECRET: TEST_AUTH_SECRET,
+        TEMPORAL_TASK_QUEUE: QUEUE,
+        TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /gateway listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!.replace(/^http/, "ws"));
+      };
+      second.stdout!.on("data", onData);
+      second.stderr!.on("data", onData);
+      second.once("exit", (code) => reject(new Error(`second gateway exited ${code}: ${out}`)));
+    });
+    const agentId = await published({
+      version: 1,
+      inputs: {},
+      nodes: [
+        { id: "wait", type: "delay", config: { ms: 1500 } },
+        { id: "after", type: "log", config: { message: "x" } },
+      ],
+      edges: [{ from: "wait", to: "after" }],
+    });
+    const { startRun } = await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, {
+      a: agentId,
+    });
+    const { events, error } = await collect(url, owner.token, startRun.id);
+    expect(error).toBeUndefined();
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        "run.queued",
+        "run.started",
+        "node.started",
+        "node.succeeded",
+        "run.succeeded",
+      ]),
+    );
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  } finally {
+    second.kill("SIGTERM");
+  }
+});

@@ -1,0 +1,275 @@
+import type { Client } from "@temporalio/client";
+import { WorkflowNotFoundError } from "@temporalio/client";
+import { withWorkspace, type Db, type Tx } from "@weft/db";
+import type { RunEventListener } from "@weft/db/run-event-listener";
+import { appendEvent, createQueuedRun } from "@weft/db/run-events";
+import {
+  WORKFLOW_SIGNALS,
+  WORKFLOW_TYPES,
+  resolveRunInput,
+  runWorkflowId,
+  validateGraph,
+  type ApprovalSignal,
+  type RunAgentInput,
+  type RunTrigger,
+} from "@weft/schema";
+import { locateWorkspace, mutateIn, notFound, recordAudit, type Actor } from "../auth/access.ts";
+import type { GatewayContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+
+/** What run control needs beyond the database: Temporal, the queue workers poll, run events. */
+export interface RunServices {
+  temporal: Client;
+  taskQueue: string;
+  listener: RunEventListener;
+}
+
+function runServices(ctx: GatewayContext): RunServices {
+  return ctx.services.runs;
+}
+
+interface PreparedRun {
+  runId: string;
+  workflow: RunAgentInput;
+}
+
+/** Loads and checks the version, resolves the input, writes the QUEUED run; all in `tx`. */
+async function prepareRun(
+  tx: Tx,
+  actor: Actor,
+  args: { agentId: string; versionId: string; input: unknown; trigger: RunTrigger; retryOfRunId?: string },
+): Promise<PreparedRun> {
+  const version = await tx.agentVersion.findFirst({ where: { id: args.versionId, agentId: args.agentId } });
+  if (!version) throw notFound("Version");
+  const checked = validateGraph(version.graph);
+  // Versions are validated when published; this guards rows written by other means.
+  if (!checked.ok)
+    throw new AppError("BAD_USER_INPUT", `version ${version.number} is not a valid graph`, {
+      issues: checked.errors,
+    });
+  const resolved = resolveRunInput(checked.graph.inputs, args.input ?? {});
+  if (!resolved.ok) {
+    throw new AppError(
+      "BAD_USER_INPUT",
+      `input is invalid: ${resolved.errors[0]?.message ?? "unknown problem"}`,
+      {
+        issues: resolved.errors.map((e) => ({
+          path: ["input", ...(e.name ? [e.name] : [])],
+          message: e.message,
+        })),
+      },
+    );
+  }
+  const run = await createQueuedRun(tx, {
+    workspaceId: actor.workspaceId,
+    agentId: args.agentId,
+    versionId: version.id,
+    input: resolved.value,
+    trigger: args.trigger,
+    createdById: actor.userId,
+    retryOfRunId: args.retryOfRunId ?? null,
+  });
+  return {
+    runId: run.id,
+    workflow: {
+      runId: run.id,
+      workspaceId: actor.workspaceId,
+      agentId: args.agentId,
+      versionId: version.id,
+      graph: checked.graph,
+      input: resolved.value,
+      ...(args.retryOfRunId ? { reuseFromRunId: args.retryOfRunId } : {}),
+    },
+  };
+}
+
+/**
+ * Starts the workflow after the run row is committed. If Temporal refuses, the run is closed as
+ * FAILED with the reason, so it is never left QUEUED forever.
+ */
+async function launch(ctx: GatewayContext, workspaceId: string, prepared: PreparedRun): Promise<void> {
+  const { temporal, taskQueue } = runServices(ctx);
+  try {
+    await temporal.workflow.start(WORKFLOW_TYPES.runAgent, {
+      taskQueue,
+      workflowId: runWorkflowId(prepared.runId),
+      args: [prepared.workflow],
+    });
+  } catch (err) {
+    await closeRun(
+      ctx.services.prisma,
+      workspaceId,
+      prepared.runId,
+      "FAILED",
+      `could not start: ${(err as Error).message}`,
+    );
+    // The cause goes to the server log with the error id; the client gets the safe message.
+    throw Object.assign(
+      new AppError("INTERNAL", "The run could not be started; it was recorded as failed. Try again shortly."),
+      { cause: err },
+    );
+  }
+}
+
+async function closeRun(
+  prisma: Db,
+  workspaceId: string,
+  runId: string,
+  status: "FAILED" | "CANCELLED",
+  error: string,
+) {
+  await withWorkspace(prisma, workspaceId, async (tx) => {
+    const { count } = await tx.run.updateMany({
+      where: { id: runId, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status, error, finishedAt: new Date() },
+    });
+    if (count === 1) {
+      await appendEvent(tx, {
+        workspaceId,
+        runId,
+        type: status === "FAILED" ? "run.failed" : "run.cancelled",
+        status,
+        data: { error },
+      });
+    }
+  });
+}
+
+export async function startRun(
+  ctx: GatewayContext,
+  args: { agentId: string; input?: unknown; versionId?: string | null },
+): Promise<string> {
+  const workspaceId = await locateWorkspace(ctx, "agent", args.agentId);
+  const prepared = await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor) => {
+    const agent = await tx.agent.findUnique({ where: { id: args.agentId }, select: { liveVersionId: true } });
+    if (!agent) throw notFound("Agent");
+    const versionId = args.versionId ?? agent.liveVersionId;
+    if (!versionId) {
+      throw new AppError(
+        "BAD_USER_INPUT",
+        "This agent has no published version yet: publish it, or pass versionId",
+        {
+          issues: [{ path: ["versionId"], message: "required until the agent is published" }],
+        },
+      );
+    }
+    const run = await prepareRun(tx, actor, {
+      agentId: args.agentId,
+      versionId,
+      input: args.input,
+      trigger: actor.apiKeyId ? "API" : "MANUAL",
+    });
+    await recordAudit(tx, actor, {
+      action: "run.start",
+      targetType: "Run",
+      targetId: run.runId,
+      data: { agentId: args.agentId, versionId },
+    });
+    return run;
+  });
+  await launch(ctx, workspaceId, prepared);
+  return prepared.runId;
+}
+
+export async function retryRun(ctx: GatewayContext, runId: string): Promise<string> {
+  const workspaceId = await locateWorkspace(ctx, "run", runId);
+  const prepared = await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor) => {
+    const previous = await tx.run.findUnique({ where: { id: runId } });
+    if (!previous) throw notFound("Run");
+    if (previous.status !== "FAILED" && previous.status !== "CANCELLED") {
+      throw new AppError(
+        "BAD_USER_INPUT",
+        `Only failed or cancelled runs can be retried; this one is ${previous.status}`,
+        {
+          issues: [{ path: ["runId"], message: `run is ${previous.status}` }],
+        },
+      );
+    }
+    const run = await prepareRun(tx, actor, {
+      agentId: previous.agentId,
+      versionId: previous.versionId,
+      input: previous.input ?? {},
+      trigger: actor.apiKeyId ? "API" : "MANUAL",
+      retryOfRunId: previous.id,
+    });
+    await recordAudit(tx, actor, {
+      action: "run.retry",
+      targetType: "Run",
+      targetId: run.runId,
+      data: { retryOf: runId },
+    });
+    return run;
+  });
+  await launch(ctx, workspaceId, prepared);
+  return prepared.runId;
+}
+
+export async function cancelRun(ctx: GatewayContext, runId: string): Promise<void> {
+  const workspaceId = await locateWorkspace(ctx, "run", runId);
+  await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor) => {
+    const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true } });
+    if (!run) throw notFound("Run");
+    if (run.status !== "QUEUED" && run.status !== "RUNNING") {
+      throw new AppError("BAD_USER_INPUT", `This run already ended (${run.status})`, {
+        issues: [{ path: ["runId"], message: `run is ${run.status}` }],
+      });
+    }
+    await recordAudit(tx, actor, { action: "run.cancel", targetType: "Run", targetId: runId });
+  });
+  try {
+    await runServices(ctx).temporal.workflow.getHandle(runWorkflowId(runId)).cancel();
+  } catch (err) {
+    // Never reached Temporal (or already gone): close the record ourselves.
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    await closeRun(ctx.services.prisma, workspaceId, runId, "CANCELLED", "cancelled");
+  }
+}
+
+export async function approveNode(
+  ctx: GatewayContext,
+  args: { runId: string; nodeId: string; approved: boolean; comment?: string | null },
+): Promise<void> {
+  const workspaceId = await locateWorkspace(ctx, "run", args.runId);
+  const signal = await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor): Promise<ApprovalSignal> => {
+    const run = await tx.run.findUnique({
+      where: { id: args.runId },
+      include: { version: { select: { graph: true } } },
+    });
+    if (!run) throw notFound("Run");
+    const node = validateGraph(run.version.graph);
+    const def = node.ok ? node.graph.nodes.find((n) => n.id === args.nodeId) : undefined;
+    if (!def || def.type !== "approval") throw notFound("Approval node");
+    const nodeRun = await tx.nodeRun.findUnique({
+      where: { runId_nodeId: { runId: args.runId, nodeId: args.nodeId } },
+    });
+    if (run.status !== "RUNNING" || nodeRun?.status !== "RUNNING") {
+      throw new AppError("BAD_USER_INPUT", "This approval is not waiting for a decision", {
+        issues: [{ path: ["nodeId"], message: `node is ${nodeRun?.status ?? "not started"}` }],
+      });
+    }
+    const approvers = (def.config as { approvers?: string[] }).approvers;
+    if (approvers?.length) {
+      const user = actor.userId
+        ? await tx.user.findUnique({ where: { id: actor.userId }, select: { email: true } })
+        : null;
+      if (!user || !approvers.map((e) => e.toLowerCase()).includes(user.email.toLowerCase())) {
+        throw new AppError("FORBIDDEN", "Only the approvers named on this step can decide it");
+      }
+    }
+    await recordAudit(tx, actor, {
+      action: args.approved ? "run.approve" : "run.reject",
+      targetType: "Run",
+      targetId: args.runId,
+      data: { nodeId: args.nodeId },
+    });
+    return {
+      nodeId: args.nodeId,
+      approved: args.approved,
+      decidedBy: actor.userId ?? `apikey:${actor.apiKeyId}`,
+      ...(args.comment ? { comment: args.comment } : {}),
+    };
+  });
+  await runServices(ctx)
+    .temporal.workflow.getHandle(runWorkflowId(args.runId))
+    .signal(WORKFLOW_SIGNALS.approval, signal);
+}

@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from "node:crypto";
+import { isUuid, type Role } from "@weft/db";
+import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import type { GatewayContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { mutateIn, notFound, recordAudit, roleAtLeast, withMember, type Actor } from "../auth/access.ts";
+import { parseInput } from "../common/input.ts";
+import { InviteMemberArgs, SetMemberRoleArgs, ZInviteEmail } from "./workspace.input.ts";
+import { Membership, Workspace } from "./workspace.type.ts";
+
+const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Nobody hands out more power than they hold; OWNER is therefore granted only by OWNERs. */
+function assertMayGrant(actor: Actor, role: Role): void {
+  if (!roleAtLeast(actor.role, role)) {
+    throw new AppError("FORBIDDEN", `You cannot grant ${role}: it is above your own role (${actor.role})`);
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  /**
+   * An existing account is added at once. An unknown email gets an
+   * Invitation row (random token, only its sha256 stored, 7 days) and the
+   * answer is a `pending` Membership whose user id is the invitation id.
+   * Accepting needs the token, which is meant to travel by email: that
+   * delivery path (and an acceptInvitation mutation) does not exist yet.
+   */
+  @Mutation(() => Membership)
+  async inviteMember(
+    @Args(() => InviteMemberArgs) args: InviteMemberArgs,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Membership> {
+    return mutateIn(ctx, args.workspaceId, "ADMIN", async (tx, actor) => {
+      const { email } = parseInput(ZInviteEmail, { email: args.email });
+      assertMayGrant(actor, args.role);
+      const user = await tx.user.findUnique({
+        where: { email },
+        select: { id: true, email: true, name: true },
+      });
+      if (user) {
+        const existing = await tx.membership.findUnique({
+          where: { workspaceId_userId: { workspaceId: actor.workspaceId, userId: user.id } },
+          select: { role: true },
+        });
+        if (existing) throw new AppError("CONFLICT", `${email} is already a member (${existing.role})`);
+        await tx.membership.create({
+          data: { workspaceId: actor.workspaceId, userId: user.id, role: args.role },
+        });
+        await recordAudit(tx, actor, {
+          action: "member.add",
+          targetType: "user",
+          targetId: user.id,
+          data: { role: args.role },
+        });
+        return { user, role: args.role, pending: false, workspaceId: actor.workspaceId };
+      }
+      const tokenHash = createHash("sha256").update(randomBytes(32)).digest("hex");
+      const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+      const open = await tx.invitation.findFirst({
+        where: { workspaceId: actor.workspaceId, email, acceptedAt: null },
+        select: { id: true },
+      });
+      const invitation = open
+        ? await tx.invitation.update({
+            where: { id: open.id },
+            data: { role: args.role, tokenHash, expiresAt, invitedById: actor.userId },
+          })
+        : await tx.invitation.create({
+            data: {
+              workspaceId: actor.workspaceId,
+              email,
+              role: args.role,
+              tokenHash,
+              expiresAt,
+              invitedById: actor.userId,
+            },
+          });
+      await recordAudit(tx, actor, {
+        action: "member.invite",
+        targetType: "invitation",
+        targetId: invitation.id,
+        data: { email, role: args.role },
+      });
+      return {
+        user: { id: invitation.id, email, name: null },
+        role: args.role,
+        pending: true,
+        workspaceId: actor.workspaceId,
+      };
+    });
+  }
+
+  @Mutation(() => Membership)
+  async setMemberRole(
+    @Args(() => SetMemberRoleArgs) args: SetMemberRoleArgs,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Membership> {
+    return mutateIn(ctx, args.workspaceId, "ADMIN", async (tx, actor) => {
+      if (!isUuid(args.userId)) throw notFound("Member");
+      const target = await tx.membership.findUnique({
+        where: { workspaceId_userId: { workspaceId: actor.workspaceId, userId: args.userId } },
+        select: { id: true, role: true, user: { select: { id: true, email: true, name: true } } },
+      });
+      if (!target) throw notFound("Member");
+      assertMayGrant(actor, args.role);
+      if (!roleAtLeast(actor.role, target.role)) {
+        throw new AppError("FORBIDDEN", `You cannot change the role of a member above you (${target.role})`);
+      }
+      if (target.role === "OWNER" && args.role !== "OWNER") {
+        // Row locks on every OWNER membership: two concurrent demotions of
+        // the last two owners cannot both see "another owner remains".
+        const owners = await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM "Membership"
+          WHERE "workspaceId" = ${actor.workspaceId}::uuid AND role = 'OWNER'
+          FOR UPDATE`;
+        if (owners.length <= 1) {
+          throw new AppError(
+            "BAD_USER_INPUT",
+            "cannot demote the last OWNER; make someone else OWNER first",
+            {
+              fields: [{ path: "role", messages: ["would leave the workspace without an OWNER"] }],
+            },
+          );
+        }
+      }
+      await tx.membership.update({ where: { id: target.id }, data: { role: args.role } });
+      await recordAudit(tx, actor, {
+        action: "member.set_role",
+        targetType: "user",
+        targetId: target.user.id,
+        data: { from: target.role, to: args.role },
+      });
+      return { user: target.user, role: args.role, pending: false, workspaceId: actor.workspaceId };
+    });
+  }
+
+  @FieldResolver(() => Workspace)
+  async workspace(@Root() membership: Membership, @Ctx() ctx: GatewayContext): Promise<Workspace> {
+    return withMember(ctx, membership.workspaceId, "VIEWER", async (tx, actor) => {
+      const workspace = await tx.workspace.findUnique({
+        where: { id: membership.workspaceId },
+        select: { id: true, name: true, slug: true },
+      });
+      if (!workspace) throw notFound("Workspace");
+      return { ...workspace, myRole: actor.role };
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { ArgsType, Field, ID } from "type-graphql";
+import { z } from "zod";
+import { Role } from "../common/enums.ts";
+import { ZEmail } from "../auth/auth.input.ts";
+
+@ArgsType()
+export class CreateWorkspaceArgs {
+  @Field(() => String)
+  name!: string;
+}
+
+@ArgsType()
+export class InviteMemberArgs {
+  @Field(() => ID)
+  workspaceId!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => Role)
+  role!: Role;
+}
+
+@ArgsType()
+export class SetMemberRoleArgs {
+  @Field(() => ID)
+  workspaceId!: string;
+
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => Role)
+  role!: Role;
+}
+
+export const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+
+export const ZCreateWorkspace = z.object({ name: ZName });
+export const ZInviteEmail = z.object({ email: ZEmail });
