@@ -14,8 +14,10 @@ import { NodeTypeResolver } from "./node-type/node-type.resolver.ts";
 import { ProviderResolver } from "./provider/provider.resolver.ts";
 import { RunControlResolver } from "./run/run-control.resolver.ts";
 import { RunResolver } from "./run/run.resolver.ts";
+import { ScheduleControlResolver } from "./schedule/schedule-control.resolver.ts";
 import { ScheduleResolver } from "./schedule/schedule.resolver.ts";
 import { SecretResolver } from "./secret/secret.resolver.ts";
+import { SpecResolver } from "./spec/spec.resolver.ts";
 import { UsageResolver } from "./usage/usage.resolver.ts";
 import { UserResolver } from "./user/user.resolver.ts";
 import { MembershipResolver } from "./workspace/membership.resolver.ts";
@@ -32,8 +34,10 @@ export const RESOLVERS = [
   RunResolver,
   RunControlResolver,
   ScheduleResolver,
+  ScheduleControlResolver,
   NodeTypeResolver,
   SecretResolver,
+  SpecResolver,
   ProviderResolver,
   AuditResolver,
   UsageResolver,

@@ -1,6 +1,7 @@
 import { Context } from "@temporalio/activity";
 import type { ActivityDeps } from "./deps.ts";
 import { executeNode, type ExecuteNodeInput } from "./execute-node.ts";
+import { createScheduledRun } from "./schedule-activities.ts";
 import {
   copyReusedNodes,
   finishRun,
@@ -26,6 +27,7 @@ export type {
   RunResult,
 } from "./run-activities.ts";
 export type { EdgeSpec } from "./run-scope.ts";
+export type { ScheduledRunPlan } from "./schedule-activities.ts";
 export { AddressPolicy } from "./http/address-policy.ts";
 export { SafeHttpClient } from "./http/safe-fetch.ts";
 
@@ -45,6 +47,8 @@ export function createActivities(deps: ActivityDeps) {
     prepareControlNode: (input: PrepareControlInput) => prepareControlNode(deps, input),
     finishRun: (input: FinishRunInput) => finishRun(deps, input),
     copyReusedNodes: (input: ReuseInput) => copyReusedNodes(deps, input),
+    createScheduledRun: (input: { scheduleId: string; workspaceId: string; runId: string }) =>
+      createScheduledRun(deps, input),
   };
 }
 

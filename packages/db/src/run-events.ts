@@ -44,6 +44,8 @@ export function json(value: unknown): Prisma.InputJsonValue | typeof Prisma.Json
 }
 
 export interface QueuedRunInput {
+  /** Chosen by the caller when the id must be deterministic (a workflow creating its run). */
+  id?: string;
   workspaceId: string;
   agentId: string;
   versionId: string;
@@ -63,6 +65,7 @@ export interface QueuedRunInput {
 export async function createQueuedRun(tx: Tx, run: QueuedRunInput): Promise<{ id: string }> {
   const created = await tx.run.create({
     data: {
+      ...(run.id ? { id: run.id } : {}),
       workspaceId: run.workspaceId,
       agentId: run.agentId,
       versionId: run.versionId,

@@ -7,6 +7,8 @@ export const WORKFLOW_TYPES = {
   ping: "ping",
   /** Interprets one agent version's graph: `runAgent({ runId, workspaceId, versionId, graph, input })`. */
   runAgent: "runAgent",
+  /** What a Temporal Schedule starts: resolves the agent's live version at fire time, then runs it. */
+  scheduledRun: "scheduledRun",
 } as const;
 
 export type WorkflowType = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];
@@ -74,4 +76,14 @@ export interface RunAgentInput {
 /** Temporal workflow id of a run: one workflow per Run row, so starting twice is refused. */
 export function runWorkflowId(runId: string): string {
   return `run-${runId}`;
+}
+
+/** Temporal Schedule id of a Weft schedule row. */
+export function temporalScheduleId(scheduleId: string): string {
+  return `schedule-${scheduleId}`;
+}
+
+export interface ScheduledRunInput {
+  scheduleId: string;
+  workspaceId: string;
 }

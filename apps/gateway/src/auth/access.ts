@@ -127,13 +127,14 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
   });
 }
 
-type Locatable = "agent" | "agentVersion" | "run" | "secret";
+type Locatable = "agent" | "agentVersion" | "run" | "secret" | "schedule";
 
 const LABEL: Record<Locatable, string> = {
   agent: "Agent",
   agentVersion: "Version",
   run: "Run",
   secret: "Secret",
+  schedule: "Schedule",
 };
 
 /**
@@ -177,5 +178,7 @@ async function probe(tx: Tx, kind: Locatable, id: string): Promise<boolean> {
       return (await tx.run.findUnique({ where, select })) !== null;
     case "secret":
       return (await tx.secret.findUnique({ where, select })) !== null;
+    case "schedule":
+      return (await tx.schedule.findUnique({ where, select })) !== null;
   }
 }

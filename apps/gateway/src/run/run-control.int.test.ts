@@ -320,3 +320,154 @@ test("a run started through one gateway streams its events to a subscriber on an
     second.kill("SIGTERM");
   }
 });
+
+describe("schedules", () => {
+  const UPSERT = `mutation ($a: ID!, $cron: String!, $tz: String, $input: JSON, $on: Boolean) {
+    upsertSchedule(agentId: $a, cron: $cron, timezone: $tz, input: $input, enabled: $on) { id cron timezone enabled input nextFireTimes agent { id } } }`;
+
+  test("bad cron or time zone is BAD_USER_INPUT naming the field", async () => {
+    const agentId = await published(flow);
+    const badCron = await gql(h.gateway, owner.token, UPSERT, { a: agentId, cron: "61 * * * *" });
+    expect(errorCode(badCron)).toBe("BAD_USER_INPUT");
+    expect(JSON.stringify(badCron.json.errors![0]!.extensions)).toContain('"cron"');
+    const badZone = await gql(h.gateway, owner.token, UPSERT, {
+      a: agentId,
+      cron: "0 8 * * *",
+      tz: "Mars/Olympus",
+    });
+    expect(errorCode(badZone)).toBe("BAD_USER_INPUT");
+    expect(JSON.stringify(badZone.json.errors![0]!.extensions)).toContain('"timezone"');
+  });
+
+  test("a schedule triggered now creates a SCHEDULE run on the live version; pause, update, delete", async () => {
+    const agentId = await published(flow);
+    const { upsertSchedule } = await ok<{
+      upsertSchedule: { id: string; nextFireTimes: string[]; enabled: boolean };
+    }>(h.gateway, owner.token, UPSERT, {
+      a: agentId,
+      cron: "0 8 * * 1-5",
+      tz: "Europe/Paris",
+      input: { who: "schedule" },
+    });
+    expect(upsertSchedule.nextFireTimes).toHaveLength(5);
+    // Publish v2 after scheduling: the firing must use the version that is live *then*.
+    await ok(
+      h.gateway,
+      owner.token,
+      `mutation ($a: ID!, $g: JSON) { updateDraft(agentId: $a, graph: $g) { id } }`,
+      {
+        a: agentId,
+        g: {
+          ...flow,
+          nodes: [{ ...flow.nodes[0], config: { expression: "'hi ' & input.who" } }, flow.nodes[1]],
+        },
+      },
+    );
+    const { publishAgent } = await ok<{ publishAgent: { id: string; number: number } }>(
+      h.gateway,
+      owner.token,
+      OPS.publishAgent,
+      { agentId },
+    );
+    expect(publishAgent.number).toBe(2);
+
+    const { Client, Connection } = await import("@temporalio/client");
+    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+    try {
+      const temporal = new Client({ connection });
+      await temporal.schedule.getHandle(`schedule-${upsertSchedule.id}`).trigger();
+      let run = null;
+      for (let i = 0; i < 100 && !run?.finishedAt; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        run = await h.admin.run.findFirst({ where: { scheduleId: upsertSchedule.id } });
+      }
+      expect(run).toMatchObject({
+        trigger: "SCHEDULE",
+        versionId: publishAgent.id,
+        status: "SUCCEEDED",
+        input: { who: "schedule" },
+      });
+      expect(run!.output).toEqual({ say: { message: "hi schedule", level: "info" } });
+
+      const paused = await ok<{ upsertSchedule: { id: string; enabled: boolean; nextFireTimes: string[] } }>(
+        h.gateway,
+        owner.token,
+        UPSERT,
+        { a: agentId, cron: "30 9 * * *", on: false },
+      );
+      expect(paused.upsertSchedule).toMatchObject({
+        id: upsertSchedule.id,
+        enabled: false,
+        nextFireTimes: [],
+      });
+      const description = await temporal.schedule.getHandle(`schedule-${upsertSchedule.id}`).describe();
+      expect(description.state.paused).toBe(true);
+      expect(description.spec.calendars?.length ?? 0).toBeGreaterThan(0);
+
+      const { deleteSchedule } = await ok<{ deleteSchedule: boolean }>(
+        h.gateway,
+        owner.token,
+        `mutation ($id: ID!) { deleteSchedule(id: $id) }`,
+        {
+          id: upsertSchedule.id,
+        },
+      );
+      expect(deleteSchedule).toBe(true);
+      await expect(temporal.schedule.getHandle(`schedule-${upsertSchedule.id}`).describe()).rejects.toThrow();
+      const stranger = await signUp(h.gateway, "sched-stranger");
+      const gone = await gql(h.gateway, stranger.token, `mutation ($id: ID!) { deleteSchedule(id: $id) }`, {
+        id: upsertSchedule.id,
+      });
+      expect(errorCode(gone)).toBe("NOT_FOUND");
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe("specs", () => {
+  const COMPILE = `query ($s: String!) { compileSpec(spec: $s) { ok spec graph diagnostics { severity message line nodeId } } }`;
+
+  test("compileSpec returns the graph and canonical spec; printSpec is its inverse", async () => {
+    const { printSpec } = await ok<{ printSpec: string }>(
+      h.gateway,
+      owner.token,
+      `query ($g: JSON!) { printSpec(graph: $g) }`,
+      { g: flow },
+    );
+    expect(printSpec).toContain("## greet");
+    const { compileSpec } = await ok<{ compileSpec: { ok: boolean; spec: string; graph: unknown } }>(
+      h.gateway,
+      owner.token,
+      COMPILE,
+      {
+        s: printSpec,
+      },
+    );
+    expect(compileSpec.ok).toBe(true);
+    expect(compileSpec.spec).toBe(printSpec);
+    expect(compileSpec.graph).toMatchObject({
+      nodes: [{ id: "greet" }, { id: "say" }],
+      edges: [{ from: "greet", to: "say" }],
+    });
+  });
+
+  test("a broken spec answers diagnostics with lines and node ids, and nothing needs a retry", async () => {
+    const { printSpec } = await ok<{ printSpec: string }>(
+      h.gateway,
+      owner.token,
+      `query ($g: JSON!) { printSpec(graph: $g) }`,
+      { g: flow },
+    );
+    const broken = printSpec.replace("· transform", "· transfrom");
+    const { compileSpec } = await ok<{
+      compileSpec: { ok: boolean; diagnostics: Array<{ message: string; line: number; nodeId: string }> };
+    }>(h.gateway, owner.token, COMPILE, { s: broken });
+    expect(compileSpec.ok).toBe(false);
+    const d = compileSpec.diagnostics.find((x) => x.nodeId === "greet")!;
+    expect(d.message).toMatch(/transform/);
+    expect(broken.split("\n")[d.line - 1]).toContain("## greet");
+    const anonymous = await gql(h.gateway, null, COMPILE, { s: broken });
+    expect(errorCode(anonymous)).toBe("UNAUTHENTICATED");
+  });
+});
