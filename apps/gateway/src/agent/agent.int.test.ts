@@ -32,19 +32,47 @@ interface AgentData {
   draftSpec: string;
 }
 
+/** A minimal spec that compiles (front matter, no steps). */
+const SPEC = (name: string) => `---\nname: ${name}\n---\n`;
+
 describe("createAgent", () => {
-  it("starts from the empty graph when none is given, keeping a spec as text", async () => {
+  it("compiles a spec given alone into the graph, and rejects one that does not compile", async () => {
+    const spec = "---\nname: Reddit digest\n---\n\n## hello · log\n\n```yaml\nmessage: hi\n```\n";
     const { createAgent } = await ok<{ createAgent: AgentData }>(h.gateway, editor.token, OPS.createAgent, {
       w: workspaceId,
       name: "  Spec only  ",
-      spec: "# Reddit digest\n",
+      spec,
     });
     expect(createAgent).toMatchObject({
       name: "Spec only",
       draftRevision: 0,
-      draftSpec: "# Reddit digest\n",
-      draftGraph: { version: 1, inputs: {}, nodes: [], edges: [] },
+      draftSpec: spec,
+      draftGraph: {
+        version: 1,
+        inputs: {},
+        nodes: [{ id: "hello", type: "log", config: { message: "hi" } }],
+        edges: [],
+      },
     });
+    const broken = await gql(h.gateway, editor.token, OPS.createAgent, {
+      w: workspaceId,
+      name: "Bad",
+      spec: "# no front matter",
+    });
+    expect(errorCode(broken)).toBe("BAD_USER_INPUT");
+    const details = broken.json.errors?.[0]?.extensions?.["details"] as {
+      issues: Array<{ path: string[]; line: number }>;
+    };
+    expect(details.issues[0]).toMatchObject({ path: ["spec"], line: expect.any(Number) });
+  });
+
+  it("starts from the empty graph (and its canonical spec) when neither is given", async () => {
+    const { createAgent } = await ok<{ createAgent: AgentData }>(h.gateway, editor.token, OPS.createAgent, {
+      w: workspaceId,
+      name: "Empty",
+    });
+    expect(createAgent.draftGraph).toEqual({ version: 1, inputs: {}, nodes: [], edges: [] });
+    expect(createAgent.draftSpec).toContain("name: Empty");
   });
 
   it("rejects an invalid graph with BAD_USER_INPUT listing path, nodeId and message per issue", async () => {
@@ -91,14 +119,14 @@ describe("updateDraft", () => {
     const agentId = await createAgent(h.gateway, owner.token, workspaceId);
     const first = await ok<{ updateDraft: AgentData }>(h.gateway, editor.token, OPS.updateDraft, {
       agentId,
-      spec: "# v1",
+      spec: SPEC("v1"),
       expectedRevision: 0,
     });
-    expect(first.updateDraft).toMatchObject({ draftRevision: 1, draftSpec: "# v1" });
+    expect(first.updateDraft).toMatchObject({ draftRevision: 1, draftSpec: SPEC("v1") });
 
     const stale = await gql(h.gateway, owner.token, OPS.updateDraft, {
       agentId,
-      spec: "# mine",
+      spec: SPEC("mine"),
       expectedRevision: 0,
     });
     expect(errorCode(stale)).toBe("CONFLICT");
@@ -109,12 +137,12 @@ describe("updateDraft", () => {
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     const row = await h.admin.agent.findUniqueOrThrow({ where: { id: agentId } });
-    expect(row).toMatchObject({ draftRevision: 1, draftSpec: "# v1" });
+    expect(row).toMatchObject({ draftRevision: 1, draftSpec: SPEC("v1") });
 
     // Without expectedRevision: last write wins.
     const forced = await ok<{ updateDraft: AgentData }>(h.gateway, owner.token, OPS.updateDraft, {
       agentId,
-      spec: "# mine",
+      spec: SPEC("mine"),
     });
     expect(forced.updateDraft.draftRevision).toBe(2);
   });
@@ -123,7 +151,11 @@ describe("updateDraft", () => {
     const agentId = await createAgent(h.gateway, owner.token, workspaceId);
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        gql(h.gateway, owner.token, OPS.updateDraft, { agentId, spec: `# writer ${i}`, expectedRevision: 0 }),
+        gql(h.gateway, owner.token, OPS.updateDraft, {
+          agentId,
+          spec: SPEC(`writer ${i}`),
+          expectedRevision: 0,
+        }),
       ),
     );
     const codes = results.map(errorCode);

@@ -2,6 +2,8 @@ import { isUuid, withWorkspace, type Prisma, type Tx } from "@weft/db";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { graphFromSpecOrThrow, specFromGraph } from "./spec-input.ts";
+import type { Graph } from "@weft/schema";
 import { locateWorkspace, mutateIn, notFound, recordAudit, withMember } from "../auth/access.ts";
 import { parseInput } from "../common/input.ts";
 import { Schedule, toSchedule } from "../schedule/schedule.type.ts";
@@ -39,8 +41,8 @@ export class AgentResolver {
   }
 
   /**
-   * `graph` is validated and stored. With only `spec`, the text is stored
-   * and the graph starts empty: compiling specs is wired in separately.
+   * `graph` is validated and stored. With only `spec`, it is compiled into the graph; with only
+   * `graph`, its canonical spec is printed; with neither, the draft starts empty.
    */
   @Mutation(() => Agent)
   async createAgent(
@@ -49,14 +51,18 @@ export class AgentResolver {
   ): Promise<Agent> {
     return mutateIn(ctx, args.workspaceId, "EDITOR", async (tx, actor) => {
       const input = parseInput(ZCreateAgent, { name: args.name, spec: args.spec });
-      const graph =
-        args.graph === undefined || args.graph === null ? EMPTY_GRAPH : validGraphOrThrow(args.graph);
+      const hasGraph = args.graph !== undefined && args.graph !== null;
+      const graph = hasGraph
+        ? validGraphOrThrow(args.graph)
+        : input.spec
+          ? graphFromSpecOrThrow(input.spec)
+          : (EMPTY_GRAPH as unknown as Graph);
       const row = await tx.agent.create({
         data: {
           workspaceId: actor.workspaceId,
           name: input.name,
           draftGraph: graph as Prisma.InputJsonValue,
-          draftSpec: input.spec ?? "",
+          draftSpec: input.spec ?? specFromGraph(graph, input.name),
           draftUpdatedById: actor.userId,
         },
       });
@@ -91,7 +97,13 @@ export class AgentResolver {
           fields: [{ path: "graph", messages: ["graph or spec is required"] }],
         });
       }
-      const graph = hasGraph ? validGraphOrThrow(args.graph) : undefined;
+      const graph = hasGraph ? validGraphOrThrow(args.graph) : graphFromSpecOrThrow(input.spec ?? "");
+      // The printed spec carries the agent's name, as createAgent's does, so a graph-only edit
+      // that changes nothing prints the same spec (and publishing it stays a no-op).
+      const named = hasSpec
+        ? null
+        : await tx.agent.findUnique({ where: { id: args.agentId }, select: { name: true } });
+      const spec = hasSpec ? (input.spec ?? "") : specFromGraph(graph, named?.name);
       const updated = await tx.agent.updateMany({
         where: {
           id: args.agentId,
@@ -99,8 +111,8 @@ export class AgentResolver {
           ...(input.expectedRevision == null ? {} : { draftRevision: input.expectedRevision }),
         },
         data: {
-          ...(graph ? { draftGraph: graphJson(graph) } : {}),
-          ...(hasSpec ? { draftSpec: input.spec ?? "" } : {}),
+          draftGraph: graphJson(graph),
+          draftSpec: spec,
           draftRevision: { increment: 1 },
           draftUpdatedById: actor.userId,
         },

@@ -55,7 +55,7 @@ const crossTenant: [string, string, (b: Tenant, a: Tenant) => Record<string, unk
   ],
   ["createApiKey", OPS.createApiKey, (b) => ({ w: b.workspaceId, name: "spy", role: "OWNER" })],
   ["createAgent", OPS.createAgent, (b) => ({ w: b.workspaceId, name: "spy" })],
-  ["updateDraft", OPS.updateDraft, (b) => ({ agentId: b.agentId, spec: "# pwned" })],
+  ["updateDraft", OPS.updateDraft, (b) => ({ agentId: b.agentId, spec: "---\nname: pwned\n---\n" })],
   ["publishAgent", OPS.publishAgent, (b) => ({ agentId: b.agentId })],
   ["setLiveVersion", OPS.setLiveVersion, (b) => ({ agentId: b.agentId, versionId: b.versionId })],
   [
@@ -143,7 +143,12 @@ const roleMatrix: [string, Role, string, () => Promise<Record<string, unknown>>]
   ["usage", "VIEWER", OPS.usage, async () => ({ w: W.workspaceId })],
   ["auditEvents", "ADMIN", OPS.auditEvents, async () => ({ w: W.workspaceId })],
   ["createAgent", "EDITOR", OPS.createAgent, async () => ({ w: W.workspaceId, name: "new" })],
-  ["updateDraft", "EDITOR", OPS.updateDraft, async () => ({ agentId: W.agentId, spec: `# edit ${++fresh}` })],
+  [
+    "updateDraft",
+    "EDITOR",
+    OPS.updateDraft,
+    async () => ({ agentId: W.agentId, spec: `---\nname: edit ${++fresh}\n---\n` }),
+  ],
   [
     "publishAgent",
     "EDITOR",
