@@ -13,11 +13,24 @@ export interface CreatePrismaOptions {
   /** pg pool size per client (default 10). */
   poolMax?: number;
   log?: Prisma.LogLevel[];
+  /**
+   * How long a scoped transaction may wait for a pooled connection, and run (Prisma's defaults:
+   * 2 s and 5 s). A worker running many activities at once queues on its pool instead of failing.
+   */
+  transactionMaxWaitMs?: number;
+  transactionTimeoutMs?: number;
 }
 
 export function createPrisma(url: string, opts: CreatePrismaOptions = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString: url, max: opts.poolMax ?? 10 });
-  return new PrismaClient({ adapter, log: opts.log ?? [] });
+  return new PrismaClient({
+    adapter,
+    log: opts.log ?? [],
+    transactionOptions: {
+      maxWait: opts.transactionMaxWaitMs ?? 2_000,
+      timeout: opts.transactionTimeoutMs ?? 5_000,
+    },
+  });
 }
 
 /** Everything RLS can be scoped by; see the policies in the init migration. */
