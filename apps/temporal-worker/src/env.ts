@@ -17,8 +17,19 @@ const EnvSchema = z.object({
    * Everything else private, loopback or link-local is refused.
    */
   WEFT_HTTP_ALLOWLIST: z.string().default(""),
+  /** Reddit connector endpoint (default https://www.reddit.com); tests point it at a local server. */
+  WEFT_REDDIT_BASE_URL: z.string().url().optional(),
+  /** Default endpoint of sms.send (default https://api.twilio.com); a node's baseUrl wins. */
+  WEFT_TWILIO_BASE_URL: z.string().url().optional(),
+  /**
+   * Window of the shared LLM rate limiter: requestsPerMinute/tokensPerMinute apply per window.
+   * 60000 in production; tests compress the minute.
+   */
+  WEFT_LLM_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
+  /** Database connections per worker; activities beyond it queue for a connection (not fail). */
+  WORKER_DB_POOL_SIZE: z.coerce.number().int().positive().default(20),
 });
 
 export type WorkerEnv = z.infer<typeof EnvSchema>;

@@ -54,14 +54,30 @@ function secretSource(prisma: Db, env: WorkerEnv): SecretSource {
 export async function startWorker(env: WorkerEnv): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const workerId = env.WORKER_ID ?? `${os.hostname()}:${process.pid}`;
-  const prisma = createPrisma(env.APP_DATABASE_URL);
+  // A burst of activities (a 100-way fan-out) waits for pooled connections instead of failing
+  // after Prisma's default 2 s (measured with bench/overhead.ts).
+  const prisma = createPrisma(env.APP_DATABASE_URL, {
+    poolMax: env.WORKER_DB_POOL_SIZE,
+    transactionMaxWaitMs: 60_000,
+    transactionTimeoutMs: 30_000,
+  });
   const http = new SafeHttpClient(AddressPolicy.fromSetting(env.WEFT_HTTP_ALLOWLIST));
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ workerId, prisma, http, secrets: secretSource(prisma, env) }),
+    activities: createActivities({
+      workerId,
+      prisma,
+      http,
+      secrets: secretSource(prisma, env),
+      endpoints: {
+        ...(env.WEFT_REDDIT_BASE_URL ? { reddit: env.WEFT_REDDIT_BASE_URL } : {}),
+        ...(env.WEFT_TWILIO_BASE_URL ? { twilio: env.WEFT_TWILIO_BASE_URL } : {}),
+      },
+      llm: { rateLimitWindowMs: env.WEFT_LLM_RATE_WINDOW_MS },
+    }),
     identity: workerId,
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

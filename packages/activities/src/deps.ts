@@ -13,4 +13,18 @@ export interface ActivityDeps {
   /** SSRF-safe client every node that calls out uses. */
   http: SafeHttpClient;
   secrets: SecretSource;
+  /** Where connectors call by default; overridable so tests (and proxies) can stand in. */
+  endpoints?: {
+    /** Default https://www.reddit.com. */
+    reddit?: string;
+    /** Default https://api.twilio.com (sms.send's own baseUrl wins). */
+    twilio?: string;
+  };
+  llm?: {
+    /**
+     * Length of the rate limiter's window; requestsPerMinute/tokensPerMinute are allowed per
+     * window. 60 000 in production; tests compress the minute.
+     */
+    rateLimitWindowMs?: number;
+  };
 }

@@ -12,6 +12,8 @@ export class NodeFailure extends Error {
     readonly retryable: boolean,
     readonly code = retryable ? "NODE_ERROR" : "NODE_NON_RETRYABLE",
     readonly details?: unknown,
+    /** Earliest sensible next attempt (a provider's Retry-After, a rate-limit window). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "NodeFailure";
@@ -22,10 +24,17 @@ export interface ClassifiedError {
   message: string;
   code: string;
   retryable: boolean;
+  retryAfterMs?: number;
 }
 
 export function classifyError(err: unknown): ClassifiedError {
-  if (err instanceof NodeFailure) return { message: err.message, code: err.code, retryable: err.retryable };
+  if (err instanceof NodeFailure)
+    return {
+      message: err.message,
+      code: err.code,
+      retryable: err.retryable,
+      ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+    };
   if (err instanceof TemplateError)
     return { message: err.message, code: `TEMPLATE_${err.code.toUpperCase()}`, retryable: false };
   if (err instanceof ExpressionError)
@@ -38,7 +47,18 @@ export function classifyError(err: unknown): ClassifiedError {
   return { message, code: (err as { code?: string })?.code ?? "ERROR", retryable: true };
 }
 
-/** The failure the workflow sees; `type` carries our code, `nonRetryable` stops Temporal's retries. */
+/**
+ * The failure the workflow sees; `type` carries our code, `nonRetryable` stops Temporal's retries,
+ * and `nextRetryDelay` replaces the policy's backoff for this one retry when the failure knows
+ * better (a provider's Retry-After), but never shortens it below nothing.
+ */
 export function toApplicationFailure(e: ClassifiedError): ApplicationFailure {
-  return ApplicationFailure.create({ message: e.message, type: e.code, nonRetryable: !e.retryable });
+  return ApplicationFailure.create({
+    message: e.message,
+    type: e.code,
+    nonRetryable: !e.retryable,
+    ...(e.retryable && e.retryAfterMs !== undefined && e.retryAfterMs > 0
+      ? { nextRetryDelay: Math.ceil(e.retryAfterMs) }
+      : {}),
+  });
 }

@@ -4,7 +4,7 @@ import { getNodeType, redactSecrets, renderTemplate } from "@weft/schema";
 import type { ActivityDeps } from "./deps.ts";
 import { NodeFailure, classifyError, toApplicationFailure } from "./errors.ts";
 import { nodeImplementations } from "./nodes/registry.ts";
-import type { NodeOutcome } from "./nodes/types.ts";
+import type { NodeContext, NodeOutcome } from "./nodes/types.ts";
 import { appendEvent, json } from "@weft/db/run-events";
 import { evaluateEdges, loadRunScope, storeOutput, type EdgeSpec, type RunScope } from "./run-scope.ts";
 
@@ -124,6 +124,8 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
   const secretValues: string[] = [];
   const logs: string[] = [];
   const redact = (text: string) => redactSecrets(text, secretValues);
+  // Spend reported during this attempt (provider calls), kept even if the attempt then fails.
+  const usage = { tokensIn: 0, tokensOut: 0, costUsd: 0 };
   const startedAt = Date.now();
   const heartbeat = setInterval(() => ctx.heartbeat(), 1_000);
   try {
@@ -154,7 +156,19 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
           attempt,
           deps,
           log: (line: string) => logs.push(redact(line)),
-        }),
+          runId,
+          workspaceId,
+          nodeId,
+          addSecret: (value: string) => {
+            if (value && !secretValues.includes(value)) secretValues.push(value);
+          },
+          redact,
+          reportUsage: (u) => {
+            usage.tokensIn += u.tokensIn;
+            usage.tokensOut += u.tokensOut;
+            usage.costUsd += u.costUsd;
+          },
+        } satisfies NodeContext<unknown>),
         new Promise<never>((_, reject) =>
           timedOut.signal.addEventListener("abort", () =>
             reject(new NodeFailure(`timed out after ${input.timeoutMs} ms`, true, "TIMEOUT")),
@@ -185,9 +199,10 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
           error: null,
           finishedAt: new Date(),
           logs: { push: logs },
-          tokensIn: outcome.tokensIn ?? 0,
-          tokensOut: outcome.tokensOut ?? 0,
-          costUsd: outcome.costUsd ?? 0,
+          // Incremented: earlier failed attempts of this node already added what they spent.
+          tokensIn: { increment: outcome.tokensIn ?? usage.tokensIn },
+          tokensOut: { increment: outcome.tokensOut ?? usage.tokensOut },
+          costUsd: { increment: outcome.costUsd ?? usage.costUsd },
         },
       });
       for (const line of logs)
@@ -214,7 +229,16 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
       await withWorkspace(deps.prisma, workspaceId, async (tx) => {
         await tx.nodeRun.update({
           where: { runId_nodeId: { runId, nodeId } },
-          data: { status: "PENDING", error: classified.message, failedAttempts, logs: { push: logs } },
+          data: {
+            status: "PENDING",
+            error: classified.message,
+            failedAttempts,
+            logs: { push: logs },
+            // A failed attempt still paid for the provider calls it made.
+            tokensIn: { increment: usage.tokensIn },
+            tokensOut: { increment: usage.tokensOut },
+            costUsd: { increment: usage.costUsd },
+          },
         });
       }).catch(() => {});
     }

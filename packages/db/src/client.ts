@@ -15,7 +15,8 @@ export interface CreatePrismaOptions {
   log?: Prisma.LogLevel[];
   /**
    * How long a scoped transaction may wait for a pooled connection, and run (Prisma's defaults:
-   * 2 s and 5 s). A worker running many activities at once queues on its pool instead of failing.
+   * 2 s and 5 s; we wait up to 10 s for a connection by default, since a busy 2-core box can take
+   * longer than 2 s to free one). A worker running many activities at once waits longer still.
    */
   transactionMaxWaitMs?: number;
   transactionTimeoutMs?: number;
@@ -27,7 +28,7 @@ export function createPrisma(url: string, opts: CreatePrismaOptions = {}): Prism
     adapter,
     log: opts.log ?? [],
     transactionOptions: {
-      maxWait: opts.transactionMaxWaitMs ?? 2_000,
+      maxWait: opts.transactionMaxWaitMs ?? 10_000,
       timeout: opts.transactionTimeoutMs ?? 5_000,
     },
   });

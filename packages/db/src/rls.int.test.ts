@@ -112,6 +112,15 @@ async function seedTenant(label: string): Promise<Tenant> {
       runs: 1,
     },
   });
+  await admin.llmCall.create({
+    data: {
+      workspaceId: ws,
+      runId: t.runId,
+      nodeId: "fetch",
+      provider: "openai",
+      model: "openai/gpt-4o-mini",
+    },
+  });
   await admin.auditEvent.create({
     data: {
       workspaceId: ws,

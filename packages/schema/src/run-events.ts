@@ -52,6 +52,8 @@ export const RUN_EVENT_TYPES = [
   "node.log",
   /** An approval node is waiting for a decision (see WORKFLOW_SIGNALS.approval). */
   "node.waiting",
+  /** Partial LLM output of a streaming node, throttled: `data.delta` is the text at `data.offset`. */
+  "node.output.delta",
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 
@@ -72,6 +74,7 @@ export const RUN_EVENT_STATUS: Readonly<Record<RunEventType, RunStatus | NodeRun
   "node.cancelled": "CANCELLED",
   "node.log": undefined,
   "node.waiting": "RUNNING",
+  "node.output.delta": undefined,
 };
 
 export function isRunEventType(value: string): value is RunEventType {

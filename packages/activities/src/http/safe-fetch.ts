@@ -29,6 +29,11 @@ export interface SafeFetchOptions {
   maxRedirects?: number;
   maxResponseBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Called with each body chunk of the final response as it arrives (server-sent events); the
+   * body is still collected and returned. Not called for redirects.
+   */
+  onChunk?: (chunk: Buffer, status: number) => void;
 }
 
 export interface SafeResponse {
@@ -128,6 +133,7 @@ export class SafeHttpClient {
           throw new ResponseTooLargeError(maxBytes);
         }
         chunks.push(chunk as Buffer);
+        opts.onChunk?.(chunk as Buffer, response.statusCode);
       }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(response.headers)) {
@@ -165,6 +171,11 @@ export class SafeHttpClient {
       throw new BlockedDestinationError(raw, "localhost is a loopback name");
     }
     return url;
+  }
+
+  /** The address policy, for clients that connect without HTTP (db.query checks hosts with it). */
+  get addressPolicy(): AddressPolicy {
+    return this.policy;
   }
 
   close(): Promise<void> {

@@ -1,6 +1,11 @@
+import { dbQuery } from "./db-query.ts";
+import { emailSend } from "./email-send.ts";
 import { condition, transform } from "./expression-nodes.ts";
 import { httpRequest } from "./http-request.ts";
+import { llmClassify, llmGenerate, llmStructured } from "./llm.ts";
 import { log } from "./log.ts";
+import { redditSearch, redditTop } from "./reddit.ts";
+import { smsSend } from "./sms-send.ts";
 import type { NodeImplementation } from "./types.ts";
 
 /**
@@ -13,4 +18,12 @@ export const nodeImplementations: Readonly<Record<string, NodeImplementation<nev
   transform,
   condition,
   log,
+  "llm.generate": llmGenerate,
+  "llm.structured": llmStructured,
+  "llm.classify": llmClassify,
+  "email.send": emailSend,
+  "sms.send": smsSend,
+  "db.query": dbQuery,
+  "reddit.top": redditTop,
+  "reddit.search": redditSearch,
 };

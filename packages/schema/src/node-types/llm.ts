@@ -10,12 +10,25 @@ import {
 
 const UsageSchema = z.object({ tokensIn: z.int(), tokensOut: z.int(), costUsd: z.number() });
 
+/** Absent: the workspace's default model (Provider.defaultModel). */
+const NodeModel = ModelSchema.optional().describe(
+  'Model as "provider/model"; default: the workspace\'s default model',
+);
+/** Tried in order when the model's provider is rate-limited, overloaded or unreachable. */
+const FallbackModels = z
+  .array(ModelSchema)
+  .max(5)
+  .default([])
+  .describe("Models to try, in order, when the first one's provider is rate-limited or down");
+
 export const LlmGenerateConfigSchema = z.strictObject({
-  model: ModelSchema,
+  model: NodeModel,
+  fallbackModels: FallbackModels,
   prompt: templateString("User prompt.").min(1),
   system: templateString("System prompt.").optional(),
   temperature: TemperatureSchema.default(0.7).describe("Sampling temperature (0 = most deterministic)"),
   maxTokens: MaxTokensSchema.default(1024).describe("Upper bound on generated tokens"),
+  stream: z.boolean().default(false).describe("Show partial output in the run view while it is generated"),
 });
 
 export const llmGenerate = defineNodeType({
@@ -33,7 +46,8 @@ export const llmGenerate = defineNodeType({
 });
 
 export const LlmStructuredConfigSchema = z.strictObject({
-  model: ModelSchema,
+  model: NodeModel,
+  fallbackModels: FallbackModels,
   prompt: templateString("User prompt.").min(1),
   system: templateString("System prompt.").optional(),
   jsonSchema: z
@@ -63,7 +77,8 @@ export const llmStructured = defineNodeType({
 });
 
 export const LlmClassifyConfigSchema = z.strictObject({
-  model: ModelSchema,
+  model: NodeModel,
+  fallbackModels: FallbackModels,
   text: templateString("Text to classify.").min(1),
   instructions: templateString("Extra guidance for the classifier.").optional(),
   labels: z
