@@ -2,6 +2,8 @@ import { Context } from "@temporalio/activity";
 import type { ActivityDeps } from "./deps.ts";
 import { executeNode, type ExecuteNodeInput } from "./execute-node.ts";
 import { createScheduledRun } from "./schedule-activities.ts";
+import type { GenerateSpecInput } from "@weft/schema/spec/index";
+import { generateSpec } from "./spec-generation.ts";
 import {
   copyReusedNodes,
   finishRun,
@@ -49,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
     copyReusedNodes: (input: ReuseInput) => copyReusedNodes(deps, input),
     createScheduledRun: (input: { scheduleId: string; workspaceId: string; runId: string }) =>
       createScheduledRun(deps, input),
+    generateSpec: (input: GenerateSpecInput) => generateSpec(deps, input),
   };
 }
 

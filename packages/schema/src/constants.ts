@@ -9,6 +9,8 @@ export const WORKFLOW_TYPES = {
   runAgent: "runAgent",
   /** What a Temporal Schedule starts: resolves the agent's live version at fire time, then runs it. */
   scheduledRun: "scheduledRun",
+  /** English → AgentSpec through the workspace's LLM provider (the call and its key stay in an activity). */
+  generateSpec: "generateSpec",
 } as const;
 
 export type WorkflowType = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];

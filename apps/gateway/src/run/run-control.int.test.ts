@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadEnv } from "../../../temporal-worker/src/env.ts";
 import { Sink } from "../../../temporal-worker/src/testing/sink.ts";
 import { startWorker, type RunningWorker } from "../../../temporal-worker/src/worker.ts";
+import { generateMasterKeyEntry, parseKeyring } from "@weft/db/secrets";
 import { OPS, createAgent } from "../testing/fixtures.ts";
 import {
   TEST_AUTH_SECRET,
@@ -22,6 +23,7 @@ import {
 } from "../testing/harness.ts";
 
 const QUEUE = `weft-gw-test-${process.pid}`;
+const MASTER_KEY = generateMasterKeyEntry(1);
 let h: Harness;
 let worker: RunningWorker;
 let sink: Sink;
@@ -30,13 +32,15 @@ let workspaceId: string;
 
 beforeAll(async () => {
   sink = await new Sink().start();
-  h = await startHarness({ taskQueue: QUEUE });
+  // Gateway (encrypts secrets) and worker (decrypts them) share one master key, as in production.
+  h = await startHarness({ taskQueue: QUEUE, keyring: parseKeyring(MASTER_KEY) });
   worker = await startWorker(
     loadEnv({
       TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
       APP_DATABASE_URL: h.db.appUrl,
       TEMPORAL_TASK_QUEUE: QUEUE,
       WEFT_HTTP_ALLOWLIST: "127.0.0.1",
+      WEFT_MASTER_KEY: MASTER_KEY,
       NODE_ENV: "test",
     }),
   );
@@ -469,5 +473,85 @@ describe("specs", () => {
     expect(broken.split("\n")[d.line - 1]).toContain("## greet");
     const anonymous = await gql(h.gateway, null, COMPILE, { s: broken });
     expect(errorCode(anonymous)).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("generateSpec (English → AgentSpec)", () => {
+  const GENERATE = `mutation ($w: ID!, $p: String!, $c: String) { generateSpec(workspaceId: $w, prompt: $p, currentSpec: $c) {
+    ok spec graph diagnostics { severity message line nodeId } } }`;
+
+  test("without a provider it says how to add one; with one it repairs an invalid first answer and edits", async () => {
+    const editor = await signUp(h.gateway, "author");
+    const ws = await createWorkspace(h.gateway, editor, "Authors");
+    const none = await gql(h.gateway, editor.token, GENERATE, { w: ws, p: "Fetch a URL and log it" });
+    expect(errorCode(none)).toBe("BAD_USER_INPUT");
+    expect(none.json.errors![0]!.message).toMatch(/setProvider/);
+
+    const { LlmServer } = await import("../../../temporal-worker/src/testing/llm-server.ts");
+    const llm = await new LlmServer().start();
+    try {
+      await ok(h.gateway, editor.token, OPS.setSecret, {
+        w: ws,
+        name: "OPENAI_API_KEY",
+        value: llm.keys.openai,
+      });
+      await ok(
+        h.gateway,
+        editor.token,
+        `mutation ($w: ID!, $b: String) { setProvider(workspaceId: $w, provider: "openai", secretName: "OPENAI_API_KEY", baseUrl: $b) { id } }`,
+        {
+          w: ws,
+          b: `${llm.origin}/v1`,
+        },
+      );
+      const valid =
+        '---\nname: Fetch and log\n---\n\n## fetch · http.request\n\nFetch it.\n\n```yaml\nurl: https://example.com/data\n```\n\n## say · log\n\nLog it.\n\nafter: fetch\n\n```yaml\nmessage: "{{nodes.fetch.output.status}}"\n```\n';
+      const answers = [
+        "```markdown\n---\nname: Broken\n---\n\n## fetch · http.requets\n```",
+        "```markdown\n" + valid + "```",
+      ];
+      llm.answer = () =>
+        answers.shift() ?? "```markdown\n" + valid.replace("Fetch it.", "Fetch it twice.") + "```";
+
+      const { generateSpec } = await ok<{
+        generateSpec: { ok: boolean; spec: string; graph: { nodes: Array<{ id: string; type: string }> } };
+      }>(h.gateway, editor.token, GENERATE, {
+        w: ws,
+        p: "Fetch https://example.com/data and log the status",
+      });
+      expect(generateSpec.ok).toBe(true);
+      expect(generateSpec.graph.nodes.map((n) => n.type)).toEqual(["http.request", "log"]);
+      expect(llm.requests).toHaveLength(2);
+      const first = llm.requests[0]!;
+      expect(first.path).toBe("/v1/chat/completions");
+      expect(first.headers.authorization).toBe(`Bearer ${llm.keys.openai}`);
+      expect(first.body["model"]).toBe("gpt-4o-mini");
+      const system = JSON.stringify(first.body["messages"]);
+      expect(system).toContain("http.request");
+      expect(system).toContain("llm.generate");
+      expect(system).toContain("OPENAI_API_KEY");
+      // The repair request carries the compiler's diagnostic about the misspelt type.
+      expect(llm.requests[1]!.prompt).toMatch(/http\.requets|does not compile/);
+
+      // Edit mode: the current spec goes to the model, the answer comes back as the new spec.
+      const edited = await ok<{ generateSpec: { ok: boolean; spec: string } }>(
+        h.gateway,
+        editor.token,
+        GENERATE,
+        {
+          w: ws,
+          p: "Say that we fetch it twice",
+          c: generateSpec.spec,
+        },
+      );
+      expect(edited.generateSpec.ok).toBe(true);
+      expect(edited.generateSpec.spec).toContain("Fetch it twice.");
+      expect(llm.requests[2]!.prompt).toContain("## fetch · http.request");
+      // The API key is used, never shown: not in the answer and not in the audit log.
+      const audit = await h.admin.auditEvent.findMany({ where: { workspaceId: ws } });
+      expect(JSON.stringify(audit)).not.toContain(llm.keys.openai);
+    } finally {
+      await llm.stop();
+    }
   });
 });

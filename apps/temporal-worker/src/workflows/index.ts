@@ -2,3 +2,4 @@
 export { ping } from "./ping.ts";
 export { runAgent } from "./run-agent.ts";
 export { scheduledRun } from "./scheduled-run.ts";
+export { generateSpec } from "./generate-spec.ts";

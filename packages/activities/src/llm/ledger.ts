@@ -16,8 +16,9 @@ export interface Limits {
 
 export interface ReserveInput {
   workspaceId: string;
-  runId: string;
-  nodeId: string;
+  /** Null for calls outside a run (English-to-spec generation). */
+  runId: string | null;
+  nodeId: string | null;
   provider: string;
   /** "provider/model". */
   model: string;

@@ -29,3 +29,21 @@ export interface CompileSpecResult {
   /** Sorted by line, then column. */
   diagnostics: SpecDiagnostic[];
 }
+
+/** Input of the `generateSpec` workflow (English → AgentSpec through the workspace's LLM). */
+export interface GenerateSpecInput {
+  workspaceId: string;
+  prompt: string;
+  currentSpec?: string | null;
+}
+
+export interface GenerateSpecResult {
+  ok: boolean;
+  spec: string | null;
+  graph: unknown;
+  diagnostics: SpecDiagnostic[];
+  /** Model calls made: the first answer plus repairs. */
+  attempts: number;
+  /** "provider/model" that answered. */
+  model: string;
+}
