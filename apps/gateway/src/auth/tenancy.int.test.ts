@@ -70,6 +70,12 @@ const crossTenant: [string, string, (b: Tenant, a: Tenant) => Record<string, unk
     OPS.setProvider,
     (b) => ({ w: b.workspaceId, provider: "openai", secretName: "OPENAI_API_KEY" }),
   ],
+  ["startRun", OPS.startRun, (b) => ({ a: b.agentId })],
+  ["cancelRun", OPS.cancelRun, (b) => ({ r: b.runId })],
+  ["retryRun", OPS.retryRun, (b) => ({ r: b.runId })],
+  ["approveNode", OPS.approveNode, (b) => ({ r: b.runId, n: "fetch" })],
+  ["upsertSchedule", OPS.upsertSchedule, (b) => ({ a: b.agentId })],
+  ["generateSpec", OPS.generateSpec, (b) => ({ w: b.workspaceId })],
 ];
 
 describe("cross-tenant isolation", () => {
@@ -194,7 +200,16 @@ const roleMatrix: [string, Role, string, () => Promise<Record<string, unknown>>]
     OPS.setProvider,
     async () => ({ w: W.workspaceId, provider: `p${++fresh}`, secretName: "OPENAI_API_KEY" }),
   ],
+  // Starts a workflow on this harness's own queue, which no worker polls: the run stays QUEUED.
+  ["startRun", "EDITOR", OPS.startRun, async () => ({ a: W.agentId })],
+  ["upsertSchedule", "EDITOR", OPS.upsertSchedule, async () => ({ a: await publishedAgent() })],
 ];
+
+async function publishedAgent(): Promise<string> {
+  const agentId = await createAgent(h.gateway, W.owner.token, W.workspaceId);
+  await ok(h.gateway, W.owner.token, OPS.publishAgent, { agentId });
+  return agentId;
+}
 
 describe("roles", () => {
   beforeAll(async () => {

@@ -41,6 +41,12 @@ export const OPS = {
     edges { cursor node { id action targetType targetId data at actor { id } } } pageInfo { hasNextPage endCursor } } }`,
   usage: `query ($w: ID!, $from: DateTime, $to: DateTime) { usage(workspaceId: $w, from: $from, to: $to) {
     runs succeeded failed tokensIn tokensOut costUsd byDay } }`,
+  startRun: `mutation ($a: ID!, $input: JSON) { startRun(agentId: $a, input: $input) { id status } }`,
+  cancelRun: `mutation ($r: ID!) { cancelRun(runId: $r) { id status } }`,
+  retryRun: `mutation ($r: ID!) { retryRun(runId: $r) { id status } }`,
+  approveNode: `mutation ($r: ID!, $n: ID!) { approveNode(runId: $r, nodeId: $n, approved: true) { nodeId status } }`,
+  upsertSchedule: `mutation ($a: ID!) { upsertSchedule(agentId: $a, cron: "0 8 * * *") { id } }`,
+  generateSpec: `mutation ($w: ID!) { generateSpec(workspaceId: $w, prompt: "anything") { ok } }`,
 } as const;
 
 /** A published agent (with a live version), a secret, a provider and a finished run. */

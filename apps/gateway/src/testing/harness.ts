@@ -1,5 +1,6 @@
 // Test-only: a real gateway on port 0 against a fresh database cloned from
 // the migrated template. Never imported by production code.
+import { randomUUID } from "node:crypto";
 import { createPrisma, type PrismaClient } from "@weft/db";
 import { parseKeyring, generateMasterKeyEntry } from "@weft/db/secrets";
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "@weft/db/testing";
@@ -49,7 +50,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       APP_DATABASE_URL: db.appUrl,
       WEFT_AUTH_SECRET: TEST_AUTH_SECRET,
       ...(process.env.TEMPORAL_ADDRESS ? { TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS } : {}),
-      ...(taskQueue ? { TEMPORAL_TASK_QUEUE: taskQueue } : {}),
+      // Never the shared default: a run started by a test must not reach another suite's worker.
+      TEMPORAL_TASK_QUEUE: taskQueue ?? `weft-gw-test-${randomUUID()}`,
       ...(trustProxy === undefined ? {} : { GATEWAY_TRUST_PROXY: trustProxy }),
     },
     {
