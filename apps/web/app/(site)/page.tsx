@@ -1,4 +1,7 @@
 import Link from "next/link";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { authOptions } from "@/lib/auth";
 
 const FEATURES = [
   {
@@ -15,7 +18,9 @@ const FEATURES = [
   },
 ] as const;
 
-export default function LandingPage() {
+export default async function LandingPage() {
+  const session = await getServerSession(authOptions);
+  if (session?.gatewayToken && !session.error) redirect("/w");
   return (
     <>
       <section className="hero" aria-labelledby="hero-title">

@@ -1,0 +1,174 @@
+"use client";
+
+import { useSession } from "next-auth/react";
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "urql";
+import { useWorkspace } from "@/components/shell/workspace-context";
+import { Field } from "@/components/ui/field";
+import { EmptyState, ErrorState, InlineError, Loading, errorMessage } from "@/components/ui/states";
+import { fieldErrors, toGatewayError } from "@/lib/gateway-error";
+import { INVITE_MEMBER, MEMBERS, ROLES, SET_MEMBER_ROLE, type MembersData, type Role } from "@/lib/graphql";
+
+export function MembersPage() {
+  const ws = useWorkspace();
+  const { data: session } = useSession();
+  const [{ data, error }, reexecute] = useQuery<MembersData>({ query: MEMBERS, variables: { id: ws.id } });
+  const [, setRole] = useMutation(SET_MEMBER_ROLE);
+  const [rowError, setRowError] = useState<string | undefined>();
+  const members = data?.workspace?.members ?? [];
+
+  async function changeRole(userId: string, role: Role) {
+    setRowError(undefined);
+    const result = await setRole(
+      { workspaceId: ws.id, userId, role },
+      { additionalTypenames: ["Membership"] },
+    );
+    if (result.error) setRowError(errorMessage(result.error));
+    reexecute({ requestPolicy: "network-only" });
+  }
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Members</h1>
+      </div>
+      {ws.canAdmin && <InviteForm onInvited={() => reexecute({ requestPolicy: "network-only" })} />}
+      <InlineError message={rowError} />
+      {error ? (
+        <ErrorState error={error} retry={() => reexecute({ requestPolicy: "network-only" })} />
+      ) : !data ? (
+        <Loading label="Loading members…" />
+      ) : members.length === 0 ? (
+        <EmptyState title="No members" />
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Person</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => {
+              const self = m.user.id === session?.user.id;
+              return (
+                <tr key={m.user.id}>
+                  <td>
+                    <div>{m.user.name ?? m.user.email}</div>
+                    {m.user.name && <div className="muted small">{m.user.email}</div>}
+                  </td>
+                  <td>
+                    {ws.canAdmin && !self && !m.pending ? (
+                      <>
+                        <label className="visually-hidden" htmlFor={`role-${m.user.id}`}>
+                          Role of {m.user.email}
+                        </label>
+                        <select
+                          id={`role-${m.user.id}`}
+                          value={m.role}
+                          onChange={(e) => void changeRole(m.user.id, e.target.value as Role)}
+                        >
+                          {ROLES.filter(
+                            (r) => r !== "OWNER" || ws.myRole === "OWNER" || m.role === "OWNER",
+                          ).map((r) => (
+                            <option key={r} value={r}>
+                              {r.toLowerCase()}
+                            </option>
+                          ))}
+                        </select>
+                      </>
+                    ) : (
+                      <span className="badge">{m.role.toLowerCase()}</span>
+                    )}
+                  </td>
+                  <td>{m.pending ? <span className="badge">Invited</span> : self ? "You" : "Active"}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function InviteForm({ onInvited }: { onInvited: () => void }) {
+  const ws = useWorkspace();
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("EDITOR");
+  const [emailError, setEmailError] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [done, setDone] = useState<string | undefined>();
+  const [{ fetching }, invite] = useMutation<{ inviteMember: { pending: boolean } }>(INVITE_MEMBER);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setDone(undefined);
+    setError(undefined);
+    if (!/^\S+@\S+\.\S+$/.test(email.trim())) {
+      setEmailError("Enter a valid email address.");
+      return;
+    }
+    setEmailError(undefined);
+    const result = await invite(
+      { workspaceId: ws.id, email: email.trim(), role },
+      { additionalTypenames: ["Membership"] },
+    );
+    if (result.data) {
+      setDone(
+        result.data.inviteMember.pending
+          ? `Invited ${email.trim()}; they join when they create an account.`
+          : `Added ${email.trim()} as ${role.toLowerCase()}.`,
+      );
+      setEmail("");
+      onInvited();
+      return;
+    }
+    const first = result.error?.graphQLErrors[0];
+    const perField = first ? fieldErrors(toGatewayError(first)) : {};
+    if (perField["email"]) setEmailError(perField["email"]);
+    else setError(errorMessage(result.error));
+  }
+
+  return (
+    <form
+      className="form form-inline card"
+      noValidate
+      onSubmit={(e) => void onSubmit(e)}
+      aria-label="Invite a member"
+    >
+      <Field label="Email" error={emailError}>
+        {(props) => (
+          <input
+            {...props}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="teammate@company.com"
+          />
+        )}
+      </Field>
+      <Field label="Role">
+        {(props) => (
+          <select {...props} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.filter((r) => r !== "OWNER").map((r) => (
+              <option key={r} value={r}>
+                {r.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <button type="submit" className="button button-primary" disabled={fetching}>
+        {fetching ? "Inviting…" : "Invite"}
+      </button>
+      <InlineError message={error} />
+      {done && (
+        <p role="status" className="form-ok">
+          {done}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,70 @@
+import { expect as baseExpect, test } from "@playwright/test";
+import { collectPageErrors } from "./console-guard.ts";
+import { createAgent, createWorkspace, gql, screenshot, signInViaUi, signUpViaApi } from "./helpers.ts";
+
+const expect = baseExpect.configure({ timeout: 30_000 });
+
+const GREETER = {
+  version: 1,
+  inputs: { who: { type: "string", default: "world", description: "Who to greet" } },
+  nodes: [
+    { id: "hello", type: "log", config: { message: "hi {{input.who}}" }, position: { x: 0, y: 0 } },
+    // Long enough to watch the run in flight, short enough for CI.
+    { id: "pause", type: "delay", config: { ms: 2500 }, position: { x: 300, y: 0 } },
+    {
+      id: "shout",
+      type: "transform",
+      config: { expression: "$uppercase(input.who)" },
+      position: { x: 600, y: 0 },
+    },
+  ],
+  edges: [
+    { from: "hello", to: "pause" },
+    { from: "pause", to: "shout" },
+  ],
+};
+
+test("run the live version from the editor and watch it finish", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const user = await signUpViaApi("runner", "Rae Runner");
+  const ws = await createWorkspace(user.token, "Run team");
+  const agentId = await createAgent(user.token, ws, "Greeter", GREETER);
+  const errors = collectPageErrors(page);
+  await signInViaUi(page, user.email);
+
+  // Unpublished: Run is disabled with a reason.
+  await page.goto(`/w/${ws}/agents/${agentId}`);
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeDisabled();
+  await gql(
+    `mutation($id: ID!) { publishAgent(agentId: $id, note: "v1") { number } }`,
+    { id: agentId },
+    user.token,
+  );
+  await page.reload();
+
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Run the live version" });
+  await expect(dialog.getByLabel(/^who/)).toHaveValue("world");
+  await dialog.getByLabel(/^who/).fill("weaver");
+  await dialog.getByRole("button", { name: "Start run" }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/w/${ws}/runs/[0-9a-f-]{36}$`));
+  // Live: the page moves from running to succeeded on its own (runEvents subscription).
+  await expect(page.getByTestId("run-status")).toHaveText("running");
+  await expect(page.locator('tr[data-node-id="pause"]')).toContainText("running");
+  await expect(page.getByTestId("run-status")).toHaveText("succeeded");
+  await expect(page.locator('tr[data-node-id="pause"]')).toContainText("succeeded");
+  const hello = page.locator('tr[data-node-id="hello"]');
+  const shout = page.locator('tr[data-node-id="shout"]');
+  await expect(hello).toContainText("succeeded");
+  await expect(shout).toContainText("succeeded");
+  await shout.getByRole("button", { name: /Details/ }).click();
+  await expect(page.getByRole("region", { name: "Output of shout" })).toContainText('"WEAVER"');
+  await hello.getByRole("button", { name: /Details/ }).click();
+  await expect(page.getByRole("region", { name: "Logs of hello" })).toContainText("hi weaver");
+  await screenshot(page, testInfo, "run-view");
+
+  await page.getByRole("link", { name: "Runs" }).click();
+  await expect(page.getByRole("row", { name: /Greeter/ })).toContainText("succeeded");
+  expect(errors).toEqual([]);
+});
