@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import { didYouMean } from "./suggest.ts";
 import { formatPath, type PathSegment } from "./templates.ts";
+import { defOf, unwrapSchema, type AnySchema, type LooseDef } from "./zod-walk.ts";
 
 export const GRAPH_ISSUE_CODES = [
   "required",
@@ -42,7 +43,6 @@ export interface GraphIssue {
 }
 
 type ZodIssue = z.core.$ZodIssue;
-type AnySchema = z.core.$ZodType;
 
 /** Names nodes and edges in messages; built from the raw input so it works on invalid graphs. */
 export interface IssueContext {
@@ -192,38 +192,18 @@ function withArticle(expected: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
-interface LooseDef {
-  type: string;
-  innerType?: AnySchema;
-  in?: AnySchema;
-  shape?: Record<string, AnySchema>;
-  element?: AnySchema;
-  valueType?: AnySchema;
-}
-
-function unwrap(schema: AnySchema): AnySchema {
-  let current = schema;
-  for (let i = 0; i < 20; i++) {
-    const def = current._zod.def as unknown as LooseDef;
-    if (def.innerType) current = def.innerType;
-    else if (def.type === "pipe" && def.in) current = def.in;
-    else break;
-  }
-  return current;
-}
-
 /** Keys of the object schema at `path`, for "did you mean" on unknown keys. */
 export function knownKeysAt(schema: AnySchema, path: readonly PathSegment[]): string[] {
-  let current: AnySchema | undefined = unwrap(schema);
+  let current: AnySchema | undefined = unwrapSchema(schema);
   for (const seg of path) {
-    const def: LooseDef = current._zod.def as unknown as LooseDef;
+    const def: LooseDef = defOf(current);
     if (def.type === "object") current = def.shape?.[String(seg)];
     else if (def.type === "array") current = def.element;
     else if (def.type === "record") current = def.valueType;
     else return [];
     if (!current) return [];
-    current = unwrap(current);
+    current = unwrapSchema(current);
   }
-  const def = current._zod.def as unknown as LooseDef;
+  const def = defOf(current);
   return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }

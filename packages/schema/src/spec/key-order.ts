@@ -1,30 +1,12 @@
 /** Printing order of config keys, read from each node type's zod schema. */
-import type { z } from "zod";
 import { getNodeType } from "../catalogue.ts";
 import { RetryPolicySchema } from "../graph.ts";
 import { isPlainObject } from "../templates.ts";
+import { defOf, unwrapSchema, type AnySchema, type LooseDef } from "../zod-walk.ts";
 import type { KeyOrder } from "./yaml-block.ts";
 
-type AnySchema = z.core.$ZodType;
-
-interface LooseDef {
-  type: string;
-  innerType?: AnySchema;
-  in?: AnySchema;
-  shape?: Record<string, AnySchema>;
-  element?: AnySchema;
-  valueType?: AnySchema;
-}
-
 function unwrap(schema: AnySchema): LooseDef {
-  let current = schema;
-  for (let i = 0; i < 20; i++) {
-    const def = current._zod.def as unknown as LooseDef;
-    if (def.innerType) current = def.innerType;
-    else if (def.type === "pipe" && def.in) current = def.in;
-    else return def;
-  }
-  return current._zod.def as unknown as LooseDef;
+  return defOf(unwrapSchema(schema));
 }
 
 const cache = new WeakMap<AnySchema, KeyOrder | undefined>();
