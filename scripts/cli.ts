@@ -1,5 +1,5 @@
 // The orchestrator behind `npm start` and `npm test` (through scripts/bootstrap.mjs, which installs
-// npm dependencies first). Sub-commands: start | test | setup | migrate | migration-new NAME | drift
+// npm dependencies first). Sub-commands: start | test | e2e | setup | migrate | migration-new NAME | drift
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -228,56 +228,9 @@ async function test() {
     };
   });
 
-  await step("end-to-end (playwright, chromium)", async () => {
-    const { createTestDatabase } = await import("@weft/db/testing");
-    const { seedDemo } = await import("@weft/db/seed");
-    const { startService } = await import("@weft/devstack/processes");
-    const { appSpecs } = await import("./lib/apps.ts");
-    const { freePort } = await import("@weft/devstack/ports");
-
-    const db = await createTestDatabase(infra.adminUrl);
-    cleanups.push(db.drop);
-    await seedDemo(db.adminUrl);
-    const ports = { gateway: await freePort(), web: await freePort() };
-    const appInfra = { ...infra, adminUrl: db.adminUrl, appUrl: db.appUrl };
-    const specs = appSpecs({ env, infra: appInfra, ports, webMode: "prod", echo: false, nodeEnv: "test" });
-    const webEnv = specs.find((s) => s.name === "web")!.env;
-    if (
-      (await run(
-        process.execPath,
-        [path.join(root, "node_modules/next/dist/bin/next"), "build"],
-        webEnv,
-        path.join(root, "apps/web"),
-      )) !== 0
-    ) {
-      return { ok: false };
-    }
-    const services = [];
-    for (const spec of specs) {
-      const service = await startService(spec);
-      cleanups.push(service.stop);
-      services.push(service);
-    }
-    const out = path.join(reportDir, "playwright.json");
-    const code = await run(bin("playwright"), ["test", "--reporter=list,json"], {
-      ...testEnv,
-      PLAYWRIGHT_JSON_OUTPUT_NAME: out,
-      CHROMIUM_PATH: chromium,
-      WEB_URL: `http://localhost:${ports.web}`,
-      GATEWAY_URL: `http://localhost:${ports.gateway}/graphql`,
-    });
-    if (code !== 0)
-      for (const s of services) console.error(`── last output of ${s.name}:\n${s.output().slice(-3000)}`);
-    const stats = readJson<{
-      stats: { expected: number; unexpected: number; flaky: number; skipped: number };
-    }>(out)?.stats;
-    return {
-      ok: code === 0,
-      passed: stats?.expected,
-      failed: (stats?.unexpected ?? 0) + (stats?.flaky ?? 0),
-      skipped: stats?.skipped,
-    };
-  });
+  await step("end-to-end (playwright, chromium)", () =>
+    endToEnd({ env, infra, testEnv, chromium, reportDir }),
+  );
 
   console.log("\nstep                                  result   time     passed  failed  skipped");
   for (const r of results) {
@@ -297,6 +250,98 @@ async function test() {
   const allOk = results.every((r) => r.ok);
   console.log(`\nweft: ${passed} passed, ${failed} failed`);
   await shutdown(allOk ? 0 : 1);
+}
+
+interface EndToEndOptions {
+  env: StackEnv;
+  infra: Awaited<ReturnType<typeof import("@weft/devstack/stack").startInfra>>;
+  testEnv: NodeJS.ProcessEnv;
+  chromium: string;
+  reportDir: string;
+  /** Extra Playwright arguments (spec files, --grep …). */
+  playwrightArgs?: string[];
+  /** Reuse the last `next build` of apps/web (only the specs changed). */
+  skipBuild?: boolean;
+}
+
+/** Own database, production build of the web app, gateway + worker + web, then Playwright. */
+async function endToEnd(o: EndToEndOptions): Promise<Omit<StepResult, "name" | "seconds">> {
+  const { env, infra, testEnv, chromium, reportDir } = o;
+  const { createTestDatabase } = await import("@weft/db/testing");
+  const { seedDemo } = await import("@weft/db/seed");
+  const { startService } = await import("@weft/devstack/processes");
+  const { appSpecs } = await import("./lib/apps.ts");
+  const { freePort } = await import("@weft/devstack/ports");
+
+  const db = await createTestDatabase(infra.adminUrl);
+  cleanups.push(db.drop);
+  await seedDemo(db.adminUrl);
+  const ports = { gateway: await freePort(), web: await freePort() };
+  const appInfra = { ...infra, adminUrl: db.adminUrl, appUrl: db.appUrl };
+  const specs = appSpecs({ env, infra: appInfra, ports, webMode: "prod", echo: false, nodeEnv: "test" });
+  const webEnv = specs.find((s) => s.name === "web")!.env;
+  if (
+    !o.skipBuild &&
+    (await run(
+      process.execPath,
+      [path.join(root, "node_modules/next/dist/bin/next"), "build"],
+      webEnv,
+      path.join(root, "apps/web"),
+    )) !== 0
+  ) {
+    return { ok: false };
+  }
+  const services = [];
+  for (const spec of specs) {
+    const service = await startService(spec);
+    cleanups.push(service.stop);
+    services.push(service);
+  }
+  const out = path.join(reportDir, "playwright.json");
+  const code = await run(bin("playwright"), ["test", "--reporter=list,json", ...(o.playwrightArgs ?? [])], {
+    ...testEnv,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+    CHROMIUM_PATH: chromium,
+    WEB_URL: `http://localhost:${ports.web}`,
+    GATEWAY_URL: `http://localhost:${ports.gateway}/graphql`,
+  });
+  if (code !== 0)
+    for (const s of services) console.error(`── last output of ${s.name}:\n${s.output().slice(-3000)}`);
+  const stats = readJson<{
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  }>(out)?.stats;
+  return {
+    ok: code === 0,
+    passed: stats?.expected,
+    failed: (stats?.unexpected ?? 0) + (stats?.flaky ?? 0),
+    skipped: stats?.skipped,
+  };
+}
+
+/**
+ * `npm run e2e -- [--no-build] [playwright args]`: only the browser suite, on throw-away infra.
+ * For working on the studio; `npm test` runs the same step after everything else.
+ */
+async function e2eOnly(args: string[]) {
+  const env = loadStackEnv(root);
+  const skipBuild = args.includes("--no-build");
+  const playwrightArgs = args.filter((a) => a !== "--no-build");
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-e2e-"));
+  cleanups.push(async () => fs.rmSync(reportDir, { recursive: true, force: true }));
+  const chromium = ensureChromium();
+  await setup(env);
+  const { startInfra } = await import("@weft/devstack/stack");
+  const infra = await startInfra({ env, ephemeral: true, log });
+  cleanups.push(infra.stop);
+  const testEnv = {
+    ...process.env,
+    NODE_ENV: "test",
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_NAMESPACE: infra.temporalNamespace,
+  };
+  const result = await endToEnd({ env, infra, testEnv, chromium, reportDir, playwrightArgs, skipBuild });
+  log(`e2e: ${result.passed ?? 0} passed, ${result.failed ?? 0} failed`);
+  await shutdown(result.ok ? 0 : 1);
 }
 
 /** Applies pending migrations to DATABASE_URL, or to the embedded cluster under .data/. */
@@ -348,6 +393,8 @@ async function main() {
       return start();
     case "test":
       return test();
+    case "e2e":
+      return e2eOnly(rest);
     case "setup":
       await setup(loadStackEnv(root));
       return shutdown(0);
@@ -381,7 +428,9 @@ async function main() {
       return shutdown(0);
     }
     default:
-      console.error("usage: cli.ts start | test | setup | migrate | migration-new NAME | drift");
+      console.error(
+        "usage: cli.ts start | test | e2e [--no-build] [ARGS] | setup | migrate | migration-new NAME | drift",
+      );
       return shutdown(2);
   }
 }
