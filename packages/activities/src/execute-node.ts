@@ -1,12 +1,12 @@
 import { Context } from "@temporalio/activity";
 import { withWorkspace } from "@weft/db";
-import { getNodeType, redactSecrets, renderTemplate } from "@weft/schema";
+import { LARGE_OUTPUT_THRESHOLD_BYTES, getNodeType, redactSecrets, renderTemplate } from "@weft/schema";
 import type { ActivityDeps } from "./deps.ts";
 import { NodeFailure, classifyError, toApplicationFailure } from "./errors.ts";
 import { nodeImplementations } from "./nodes/registry.ts";
 import type { NodeContext, NodeOutcome } from "./nodes/types.ts";
-import { appendEvent, json } from "@weft/db/run-events";
-import { evaluateEdges, loadRunScope, storeOutput, type EdgeSpec, type RunScope } from "./run-scope.ts";
+import { beginNodeAttempt, succeedNodeAttempt } from "@weft/db/run-events";
+import { evaluateEdges, type EdgeSpec, type RunScope } from "./run-scope.ts";
 
 export interface ExecuteNodeInput {
   runId: string;
@@ -59,68 +59,24 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
   // - it vanished without recording an outcome: its worker died (the node's own timeout is
   //   enforced in-process below and recorded like any error), so it does not count;
   // - it recorded an error or a timeout: already counted in failedAttempts.
-  const start = await withWorkspace(deps.prisma, workspaceId, async (tx) => {
-    const scope = await loadRunScope(tx, runId);
-    if (isItem) return { scope, done: false as const };
-    const existing = await tx.nodeRun.findUnique({ where: { runId_nodeId: { runId, nodeId } } });
-    if (existing?.status === "SUCCEEDED") return { scope, done: true as const };
-    const now = new Date();
-    const failedAttempts = existing?.failedAttempts ?? 0;
-    const previousError =
-      existing?.status === "RUNNING"
-        ? `attempt ${existing.attempt} was interrupted (its worker stopped); not counted`
-        : (existing?.error ?? null);
-    if (failedAttempts >= input.maxAttempts) {
-      await tx.nodeRun.update({
-        where: { runId_nodeId: { runId, nodeId } },
-        data: { failedAttempts, error: previousError },
-      });
-      return { scope, done: false as const, exhausted: previousError ?? "no attempts left" };
-    }
-    await tx.nodeRun.upsert({
-      where: { runId_nodeId: { runId, nodeId } },
-      create: {
-        workspaceId,
-        runId,
-        nodeId,
-        status: "RUNNING",
-        attempt,
-        startedAt: now,
-        attemptStartedAt: now,
-      },
-      update: {
-        status: "RUNNING",
-        attempt,
-        failedAttempts,
-        attemptStartedAt: now,
-        error: previousError,
-        ...(existing?.startedAt ? {} : { startedAt: now }),
-      },
-    });
-    await appendEvent(tx, {
-      workspaceId,
-      runId,
-      nodeId,
-      type: existing ? "node.retrying" : "node.started",
-      status: "RUNNING",
-      data: {
-        attempt: failedAttempts + 1,
-        maxAttempts: input.maxAttempts,
-        ...(previousError ? { previousError } : {}),
-      },
-    });
-    return { scope, done: false as const, failedAttempts };
+  const start = await beginNodeAttempt(deps.prisma, {
+    workspaceId,
+    runId,
+    nodeId,
+    attempt,
+    maxAttempts: input.maxAttempts,
+    item: isItem,
   });
-  if ("exhausted" in start && start.exhausted) {
+  if (start.missing) throw new NodeFailure(`run ${runId} not found`, false, "RUN_NOT_FOUND");
+  if (start.exhausted) {
     throw toApplicationFailure({ message: start.exhausted, code: "TIMEOUT", retryable: false });
   }
   if (start.done) {
-    return { edges: await evaluateEdges(input.outgoing, start.scope, true), alreadyDone: true };
+    return { edges: await evaluateEdges(input.outgoing, start.scope as RunScope, true), alreadyDone: true };
   }
 
-  const scope: RunScope = isItem
-    ? { ...start.scope, item: input.item!.value, index: input.item!.index }
-    : start.scope;
+  const loaded = start.scope as RunScope;
+  const scope: RunScope = isItem ? { ...loaded, item: input.item!.value, index: input.item!.index } : loaded;
   const secretValues: string[] = [];
   const logs: string[] = [];
   const redact = (text: string) => redactSecrets(text, secretValues);
@@ -186,35 +142,20 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
 
     const scopeAfter: RunScope = { ...scope, nodes: { ...scope.nodes, [nodeId]: { output } } };
     const edges = await evaluateEdges(input.outgoing, scopeAfter, true);
-    await withWorkspace(deps.prisma, workspaceId, async (tx) => {
-      const stored = await storeOutput(tx, { workspaceId, runId, nodeId }, output);
-      await tx.nodeRun.update({
-        where: { runId_nodeId: { runId, nodeId } },
-        data: {
-          status: "SUCCEEDED",
-          attempt,
-          input: json(JSON.parse(redact(JSON.stringify(rendered ?? null)))),
-          output: stored.output,
-          outputRef: stored.outputRef,
-          error: null,
-          finishedAt: new Date(),
-          logs: { push: logs },
-          // Incremented: earlier failed attempts of this node already added what they spent.
-          tokensIn: { increment: outcome.tokensIn ?? usage.tokensIn },
-          tokensOut: { increment: outcome.tokensOut ?? usage.tokensOut },
-          costUsd: { increment: outcome.costUsd ?? usage.costUsd },
-        },
-      });
-      for (const line of logs)
-        await appendEvent(tx, { workspaceId, runId, nodeId, type: "node.log", data: { line } });
-      await appendEvent(tx, {
-        workspaceId,
-        runId,
-        nodeId,
-        type: "node.succeeded",
-        status: "SUCCEEDED",
-        data: { attempt, durationMs: Date.now() - startedAt },
-      });
+    await succeedNodeAttempt(deps.prisma, {
+      workspaceId,
+      runId,
+      nodeId,
+      attempt,
+      input: JSON.parse(redact(JSON.stringify(rendered ?? null))),
+      output,
+      largeThresholdBytes: LARGE_OUTPUT_THRESHOLD_BYTES,
+      logs,
+      // Incremented: earlier failed attempts of this node already added what they spent.
+      tokensIn: outcome.tokensIn ?? usage.tokensIn,
+      tokensOut: outcome.tokensOut ?? usage.tokensOut,
+      costUsd: outcome.costUsd ?? usage.costUsd,
+      durationMs: Date.now() - startedAt,
     });
     return { edges };
   } catch (err) {
@@ -224,7 +165,7 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
     if (!isItem) {
       // The attempt's error is kept on the row (PENDING = waiting for the next attempt); the
       // workflow records the terminal FAILED once no attempt is left.
-      const failedAttempts = ("failedAttempts" in start ? (start.failedAttempts ?? 0) : 0) + 1;
+      const failedAttempts = start.failedAttempts + 1;
       if (failedAttempts >= input.maxAttempts) classified.retryable = false;
       await withWorkspace(deps.prisma, workspaceId, async (tx) => {
         await tx.nodeRun.update({

@@ -6,7 +6,7 @@ import {
   type NodeScopeEntry,
 } from "@weft/schema";
 import { NodeFailure } from "./errors.ts";
-import { json } from "@weft/db/run-events";
+import { json, readRunScope } from "@weft/db/run-events";
 
 /** An outgoing edge as the activity needs it: whether it is an error branch, and its condition. */
 export interface EdgeSpec {
@@ -30,26 +30,9 @@ export type RunScope = {
  * Temporal history holds each output once (in no input), and large outputs resolve by reference.
  */
 export async function loadRunScope(tx: Tx, runId: string): Promise<RunScope> {
-  const run = await tx.run.findUnique({ where: { id: runId }, select: { input: true } });
-  if (!run) throw new NodeFailure(`run ${runId} not found`, false, "RUN_NOT_FOUND");
-  const rows = await tx.nodeRun.findMany({
-    where: { runId, status: { in: ["SUCCEEDED", "FAILED"] } },
-    select: {
-      nodeId: true,
-      status: true,
-      output: true,
-      error: true,
-      largeOutput: { select: { data: true } },
-    },
-  });
-  const nodes: Record<string, NodeScopeEntry> = {};
-  for (const row of rows) {
-    nodes[row.nodeId] =
-      row.status === "SUCCEEDED"
-        ? { output: row.largeOutput ? row.largeOutput.data : row.output }
-        : { error: { message: row.error ?? "failed" } };
-  }
-  return { input: (run.input ?? {}) as Record<string, unknown>, nodes };
+  const scope = await readRunScope(tx, runId);
+  if (!scope) throw new NodeFailure(`run ${runId} not found`, false, "RUN_NOT_FOUND");
+  return scope as RunScope;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, withScope, withUser, withWorkspace } from "./client.ts";
+import { beginNodeAttempt, succeedNodeAttempt } from "./run-events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import { withAdminClient } from "./pg-admin.ts";
 import { createTestDatabase, tablesMissingRls, testDatabaseUrl, type TestDatabase } from "./testing.ts";
@@ -298,5 +299,46 @@ describe("row-level security", () => {
       /workspaceId must be a UUID/,
     );
     await expect(withUser(app, "nope", async () => 1)).rejects.toThrow(/userId must be a UUID/);
+  });
+
+  it("the node hot-path functions run under the caller's RLS: another workspace's run is invisible", async () => {
+    const before = await count(admin, "NodeRun", `"runId" = '${B.runId}'`);
+    const beginAsA = await beginNodeAttempt(app, {
+      workspaceId: A.workspaceId,
+      runId: B.runId,
+      nodeId: "intruder",
+      attempt: 1,
+      maxAttempts: 1,
+      item: false,
+    });
+    expect(beginAsA).toEqual({ missing: true });
+    await expect(
+      succeedNodeAttempt(app, {
+        workspaceId: A.workspaceId,
+        runId: B.runId,
+        nodeId: "fetch",
+        attempt: 1,
+        input: null,
+        output: { stolen: true },
+        largeThresholdBytes: 1_000_000,
+        logs: [],
+        tokensIn: 0,
+        tokensOut: 0,
+        costUsd: 0,
+        durationMs: 1,
+      }),
+    ).rejects.toThrow(/not visible/);
+    expect(await count(admin, "NodeRun", `"runId" = '${B.runId}'`)).toBe(before);
+
+    // Scoped to its own workspace, the same call sees the run, its large output resolved.
+    const own = await beginNodeAttempt(app, {
+      workspaceId: B.workspaceId,
+      runId: B.runId,
+      nodeId: "next",
+      attempt: 1,
+      maxAttempts: 1,
+      item: true,
+    });
+    expect(own.scope.nodes).toEqual({ fetch: { output: { big: true } } });
   });
 });

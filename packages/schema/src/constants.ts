@@ -44,7 +44,9 @@ export const LARGE_OUTPUT_THRESHOLD_BYTES = 256 * 1024;
  * Postgres NOTIFY channel for run progress. Activities insert a RunEvent row and, in the same
  * transaction, `pg_notify(RUN_EVENTS_CHANNEL, JSON.stringify(RunEventNotice))`; NOTIFY is
  * delivered at commit, so a listener never hears of a row it cannot read yet. Every gateway
- * instance LISTENs and reads the rows by (runId, seq > last seen).
+ * instance LISTENs and reads the rows by (runId, seq > last seen). The SQL function
+ * `weft_append_event` (prisma/migrations/*_node_hot_path) names this channel too; the
+ * cross-process runEvents tests fail if the two ever disagree.
  */
 export const RUN_EVENTS_CHANNEL = "weft_run_events";
 

@@ -1,4 +1,5 @@
-// Records the Temporal histories the replay test (replay.test.ts) replays. Run it after an
+// Records the Temporal histories the replay test (replay.test.ts) replays (histories recorded
+// before a patched change stay, renamed *.vN.json, so old runs keep replaying). Run it after an
 // intentional, versioned change to workflow code, and commit the files:
 //   npx tsx apps/temporal-worker/src/testing/record-histories.ts
 import fs from "node:fs";
