@@ -48,17 +48,21 @@ const WITH_SHOUT = [
 /** A spec the compiler rejects (misspelt node type), every time. */
 const BROKEN = "```markdown\n---\nname: Greeter\n---\n\n## hello · logg\n\n```yaml\nmessage: hi\n```\n```";
 
-async function configureProvider(token: string, ws: string, llm: LlmServer) {
-  await gql(
-    `mutation($ws: ID!, $v: String!) { setSecret(workspaceId: $ws, name: "OPENAI_API_KEY", value: $v) { id } }`,
-    { ws, v: llm.keys.openai },
-    token,
-  );
+async function setProvider(token: string, ws: string, llm: LlmServer) {
   await gql(
     `mutation($ws: ID!, $b: String) { setProvider(workspaceId: $ws, provider: "openai", secretName: "OPENAI_API_KEY", baseUrl: $b) { id } }`,
     { ws, b: `${llm.origin}/v1` },
     token,
   );
+}
+
+async function setApiKey(token: string, ws: string, llm: LlmServer): Promise<string> {
+  const data = await gql<{ setSecret: { id: string } }>(
+    `mutation($ws: ID!, $v: String!) { setSecret(workspaceId: $ws, name: "OPENAI_API_KEY", value: $v) { id } }`,
+    { ws, v: llm.keys.openai },
+    token,
+  );
+  return data.setSecret.id;
 }
 
 /** Holds the browser's next generateSpec request until `release()`, so the waiting state can be seen. */
@@ -109,7 +113,10 @@ test("describe a change in English: no provider, then propose, discard, accept, 
     );
     await screenshot(page, testInfo, "describe-no-provider");
 
-    await configureProvider(owner.token, ws, llm);
+    // A provider whose API key secret was deleted since: the server's message, and where to fix it.
+    const secretId = await setApiKey(owner.token, ws, llm);
+    await setProvider(owner.token, ws, llm);
+    await gql(`mutation($id: ID!) { deleteSecret(id: $id) }`, { id: secretId }, owner.token);
     await panel.getByRole("button", { name: "Check again" }).click();
     const prompt = panel.getByLabel("What should change?");
     await expect(prompt).toBeVisible();
@@ -118,9 +125,16 @@ test("describe a change in English: no provider, then propose, discard, accept, 
     await panel.getByRole("button", { name: "Propose change" }).click();
     await expect(panel.getByText("Describe the agent or the change you want.")).toBeVisible();
 
+    await prompt.fill("Add a step after hello that shouts the greeting");
+    await prompt.press("Control+Enter");
+    const failure = panel.getByRole("alert").filter({ hasText: "OPENAI_API_KEY" });
+    await expect(failure).toContainText("does not exist");
+    await expect(failure.getByRole("link", { name: "Settings → Providers" })).toBeVisible();
+    expect(llm.requests).toHaveLength(0);
+    await setApiKey(owner.token, ws, llm);
+
     llm.answer = () => "Here you go:\n```markdown\n" + WITH_SHOUT + "```";
     const hold = await holdNextGeneration(page);
-    await prompt.fill("Add a step after hello that shouts the greeting");
     await prompt.press("Control+Enter");
     await expect(panel.getByRole("status").filter({ hasText: "Writing the spec" })).toBeVisible();
     await expect(prompt).toBeDisabled();
@@ -193,6 +207,27 @@ test("describe a change in English: no provider, then propose, discard, accept, 
     // Closing the panel.
     await panel.getByRole("button", { name: "Close the English panel" }).click();
     await expect(panel).toHaveCount(0);
+
+    // An empty agent: the model writes a whole spec (no current spec is sent).
+    const blank = await createAgent(owner.token, ws, "Blank", {
+      version: 1,
+      inputs: {},
+      nodes: [],
+      edges: [],
+    });
+    llm.answer = () => "```markdown\n" + WITH_SHOUT + "```";
+    await page.goto(`/w/${ws}/agents/${blank}`);
+    await page.getByRole("button", { name: "Describe in English" }).click();
+    const fresh = panel.getByLabel("Describe the agent you want");
+    await fresh.fill("Log hi, then shout it");
+    await panel.getByRole("button", { name: "Write the agent" }).click();
+    await expect(proposal.getByRole("region", { name: "Steps and connections" })).toContainText(
+      "step hello added",
+    );
+    expect(llm.requests.at(-1)!.prompt).toContain("Write an AgentSpec for this request");
+    await proposal.getByRole("button", { name: "Accept" }).click();
+    await expect(page.locator(".react-flow__node")).toHaveCount(2);
+    await expect.poll(() => draftNodeIds(owner.token, blank)).toEqual(["hello", "shout"]);
     expect(errors).toEqual([]);
   } finally {
     await llm.stop();

@@ -183,15 +183,6 @@ function AgentEditor({ agent, nodeTypes }: { agent: AgentDetail; nodeTypes: Node
           <>
             <button
               type="button"
-              className={`button button-small ${describing ? "button-primary" : "button-secondary"}`}
-              aria-expanded={describing}
-              aria-controls={describing ? "describe-panel" : undefined}
-              onClick={() => setDescribing((d) => !d)}
-            >
-              Describe in English
-            </button>
-            <button
-              type="button"
               className="button button-secondary button-small"
               onClick={() => store.undo()}
               disabled={!snapshot.canUndo}
@@ -297,25 +288,27 @@ function AgentEditor({ agent, nodeTypes }: { agent: AgentDetail; nodeTypes: Node
 
       <div className="editor-split">
         <div className="editor-views">
-          <div role="tablist" aria-label="Views of the draft" className="tabs">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                ref={(el) => {
-                  tabRefs.current[t.id] = el;
-                }}
-                role="tab"
-                id={`tab-${t.id}`}
-                aria-selected={tab === t.id}
-                aria-controls={`panel-${t.id}`}
-                tabIndex={tab === t.id ? 0 : -1}
-                className="tab"
-                onClick={() => setTab(t.id)}
-                onKeyDown={onTabKey}
-              >
-                {t.label}
-              </button>
-            ))}
+          <div className="tabs">
+            <div role="tablist" aria-label="Views of the draft" className="tab-list">
+              {TABS.map((t) => (
+                <button
+                  key={t.id}
+                  ref={(el) => {
+                    tabRefs.current[t.id] = el;
+                  }}
+                  role="tab"
+                  id={`tab-${t.id}`}
+                  aria-selected={tab === t.id}
+                  aria-controls={`panel-${t.id}`}
+                  tabIndex={tab === t.id ? 0 : -1}
+                  className="tab"
+                  onClick={() => setTab(t.id)}
+                  onKeyDown={onTabKey}
+                >
+                  {t.label}
+                </button>
+              ))}
+            </div>
             <span className="spacer" />
             <span
               className={`issue-count${issues.all.length ? " issue-count-bad" : ""}`}
@@ -325,6 +318,17 @@ function AgentEditor({ agent, nodeTypes }: { agent: AgentDetail; nodeTypes: Node
                 ? "No problems"
                 : `${issues.all.length} problem${issues.all.length === 1 ? "" : "s"}`}
             </span>
+            {!readOnly && (
+              <button
+                type="button"
+                className={`button button-small describe-toggle ${describing ? "button-primary" : "button-secondary"}`}
+                aria-expanded={describing}
+                aria-controls={describing ? "describe-panel" : undefined}
+                onClick={() => setDescribing((d) => !d)}
+              >
+                Describe in English
+              </button>
+            )}
           </div>
 
           <div className="editor-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
