@@ -109,6 +109,24 @@ test("schedule a published agent: preview, validation, disable, change the zone,
     axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
   ).toEqual([]);
   await screenshot(page, testInfo, "schedule-dialog");
+
+  // Someone publishes a version with a new required input while the dialog is open: the server's
+  // check (against the live version as it is now) names the field, and the hint catches up.
+  await gql(
+    `mutation($id: ID!, $g: JSON) { updateDraft(agentId: $id, graph: $g) { id } }`,
+    {
+      id: digest,
+      g: { ...DIGEST, inputs: { ...DIGEST.inputs, country: { type: "string", required: true } } },
+    },
+    owner.token,
+  );
+  await publish(owner.token, digest);
+  await dialog.getByRole("button", { name: "Create schedule" }).click();
+  await expect(dialog.getByText('input "country" is required')).toBeVisible();
+  await expect(input).toHaveAttribute("aria-invalid", "true");
+  await expect(dialog.getByText("Inputs of the live version:")).toContainText("country");
+  await input.fill('{"city": "Paris", "country": "FR"}');
+  await expect(input).not.toHaveAttribute("aria-invalid", "true");
   await dialog.getByRole("button", { name: "Create schedule" }).click();
   await expect(dialog).toHaveCount(0);
 
@@ -122,7 +140,7 @@ test("schedule a published agent: preview, validation, disable, change the zone,
     cron: "30 8 * * *",
     timezone: "America/New_York",
     enabled: true,
-    input: { city: "Paris" },
+    input: { city: "Paris", country: "FR" },
   });
   expect(saved!.nextFireTimes).toHaveLength(5);
   await screenshot(page, testInfo, "schedules-list");
@@ -150,7 +168,7 @@ test("schedule a published agent: preview, validation, disable, change the zone,
     cron: "30 8 * * *",
     timezone: "Asia/Tokyo",
     enabled: false,
-    input: { city: "Paris" },
+    input: { city: "Paris", country: "FR" },
   });
 
   // One schedule per agent: the published agent is no longer offered for a new one.

@@ -100,7 +100,7 @@ function ScheduleForm({
   const [formError, setFormError] = useState<string | undefined>();
   const [{ fetching }, upsert] = useMutation<UpsertScheduleData>(UPSERT_SCHEDULE);
 
-  const [live] = useQuery<AgentLiveInputsData>({
+  const [live, reloadLive] = useQuery<AgentLiveInputsData>({
     query: AGENT_LIVE_INPUTS,
     variables: { id: agentId },
     pause: !agentId,
@@ -177,6 +177,8 @@ function ScheduleForm({
     };
     if (Object.values(known).some(Boolean)) setServer(known);
     else setFormError(errorMessage(result.error));
+    // The server checks against the live version as it is now; someone may have published since.
+    if (known.input) reloadLive({ requestPolicy: "network-only" });
   }
 
   const declaredNames = declared ? Object.entries(declared) : [];
