@@ -207,6 +207,7 @@ test("describe a change in English: no provider, then propose, discard, accept, 
     // Closing the panel.
     await panel.getByRole("button", { name: "Close the English panel" }).click();
     await expect(panel).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Describe in English" })).toBeFocused();
 
     // An empty agent: the model writes a whole spec (no current spec is sent).
     const blank = await createAgent(owner.token, ws, "Blank", {

@@ -104,6 +104,13 @@ function AgentEditor({ agent, nodeTypes }: { agent: AgentDetail; nodeTypes: Node
   const [liveNumber, setLiveNumber] = useState(agent.liveVersion?.number ?? null);
   const [notice, setNotice] = useState<string | undefined>();
   const [describing, setDescribing] = useState(false);
+  const describeToggle = useRef<HTMLButtonElement>(null);
+  const wasDescribing = useRef(false);
+  // Closing the English panel hands focus back to the button that opened it.
+  useEffect(() => {
+    if (wasDescribing.current && !describing) describeToggle.current?.focus();
+    wasDescribing.current = describing;
+  }, [describing]);
   const save = useAutosave(store, agent.id, agent.draftRevision, !readOnly);
   const selectedNode = selectedId ? graph.nodes.find((n) => n.id === selectedId) : undefined;
 
@@ -318,13 +325,12 @@ function AgentEditor({ agent, nodeTypes }: { agent: AgentDetail; nodeTypes: Node
                 ? "No problems"
                 : `${issues.all.length} problem${issues.all.length === 1 ? "" : "s"}`}
             </span>
-            {!readOnly && (
+            {!readOnly && !describing && (
               <button
+                ref={describeToggle}
                 type="button"
-                className={`button button-small describe-toggle ${describing ? "button-primary" : "button-secondary"}`}
-                aria-expanded={describing}
-                aria-controls={describing ? "describe-panel" : undefined}
-                onClick={() => setDescribing((d) => !d)}
+                className="button button-secondary button-small describe-toggle"
+                onClick={() => setDescribing(true)}
               >
                 Describe in English
               </button>
