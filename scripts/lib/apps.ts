@@ -41,6 +41,10 @@ export function appEnv(opts: AppOptions): NodeJS.ProcessEnv {
     NEXT_PUBLIC_GATEWAY_URL: gatewayUrl,
     WEFT_AUTH_SECRET: opts.env.WEFT_AUTH_SECRET ?? DEV_AUTH_SECRET,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The throw-away test stack only: browser specs answer LLM calls from a local OpenAI-wire
+    // server on the loopback, which the worker's outbound guard refuses otherwise. Development
+    // and production keep the default (no private or loopback destinations).
+    ...(opts.nodeEnv === "test" ? { WEFT_HTTP_ALLOWLIST: "127.0.0.1" } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ import {
 } from "@/lib/graphql";
 import { Canvas } from "./canvas";
 import { ConfigPanel } from "./config-panel";
+import { DescribePanel } from "./describe-panel";
 import { Palette } from "./palette";
 import { RunDialog } from "@/components/runs/run-dialog";
 import { JsonView, SpecView } from "./text-views";
@@ -102,6 +103,14 @@ function AgentEditor({ agent, nodeTypes }: { agent: AgentDetail; nodeTypes: Node
   const [running, setRunning] = useState(false);
   const [liveNumber, setLiveNumber] = useState(agent.liveVersion?.number ?? null);
   const [notice, setNotice] = useState<string | undefined>();
+  const [describing, setDescribing] = useState(false);
+  const describeToggle = useRef<HTMLButtonElement>(null);
+  const wasDescribing = useRef(false);
+  // Closing the English panel hands focus back to the button that opened it.
+  useEffect(() => {
+    if (wasDescribing.current && !describing) describeToggle.current?.focus();
+    wasDescribing.current = describing;
+  }, [describing]);
   const save = useAutosave(store, agent.id, agent.draftRevision, !readOnly);
   const selectedNode = selectedId ? graph.nodes.find((n) => n.id === selectedId) : undefined;
 
@@ -284,78 +293,104 @@ function AgentEditor({ agent, nodeTypes }: { agent: AgentDetail; nodeTypes: Node
         </div>
       )}
 
-      <div role="tablist" aria-label="Views of the draft" className="tabs">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            ref={(el) => {
-              tabRefs.current[t.id] = el;
-            }}
-            role="tab"
-            id={`tab-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls={`panel-${t.id}`}
-            tabIndex={tab === t.id ? 0 : -1}
-            className="tab"
-            onClick={() => setTab(t.id)}
-            onKeyDown={onTabKey}
-          >
-            {t.label}
-          </button>
-        ))}
-        <span className="spacer" />
-        <span
-          className={`issue-count${issues.all.length ? " issue-count-bad" : ""}`}
-          data-testid="issue-count"
-        >
-          {issues.all.length === 0
-            ? "No problems"
-            : `${issues.all.length} problem${issues.all.length === 1 ? "" : "s"}`}
-        </span>
-      </div>
-
-      <div className="editor-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === "canvas" && (
-          <div className="canvas-layout">
-            {!readOnly && <Palette nodeTypes={nodeTypes} onAdd={onAdd} />}
-            <ReactFlowProvider>
-              <Canvas
-                store={store}
-                graph={graph}
-                issues={issues}
-                catalogue={catalogue}
-                readOnly={readOnly}
-                selectedId={selectedId}
-                onSelect={setSelectedId}
-              />
-            </ReactFlowProvider>
-            {selectedNode ? (
-              <ConfigPanel
-                key={selectedNode.id}
-                store={store}
-                node={selectedNode}
-                nodeType={catalogue.get(selectedNode.type)}
-                issues={issues.byNode.get(selectedNode.id)}
-                readOnly={readOnly}
-                onRenamed={setSelectedId}
-                onClose={() => setSelectedId(null)}
-              />
-            ) : (
-              issues.general.length > 0 && (
-                <aside className="config-panel" aria-label="Problems">
-                  <h2>Problems</h2>
-                  <ul className="issue-list">
-                    {issues.general.map((i, n) => (
-                      <li key={n}>{i.message}</li>
-                    ))}
-                  </ul>
-                </aside>
-              )
+      <div className="editor-split">
+        <div className="editor-views">
+          <div className="tabs">
+            <div role="tablist" aria-label="Views of the draft" className="tab-list">
+              {TABS.map((t) => (
+                <button
+                  key={t.id}
+                  ref={(el) => {
+                    tabRefs.current[t.id] = el;
+                  }}
+                  role="tab"
+                  id={`tab-${t.id}`}
+                  aria-selected={tab === t.id}
+                  aria-controls={`panel-${t.id}`}
+                  tabIndex={tab === t.id ? 0 : -1}
+                  className="tab"
+                  onClick={() => setTab(t.id)}
+                  onKeyDown={onTabKey}
+                >
+                  {t.label}
+                </button>
+              ))}
+            </div>
+            <span className="spacer" />
+            <span
+              className={`issue-count${issues.all.length ? " issue-count-bad" : ""}`}
+              data-testid="issue-count"
+            >
+              {issues.all.length === 0
+                ? "No problems"
+                : `${issues.all.length} problem${issues.all.length === 1 ? "" : "s"}`}
+            </span>
+            {!readOnly && !describing && (
+              <button
+                ref={describeToggle}
+                type="button"
+                className="button button-secondary button-small describe-toggle"
+                onClick={() => setDescribing(true)}
+              >
+                Describe in English
+              </button>
             )}
           </div>
+
+          <div className="editor-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+            {tab === "canvas" && (
+              <div className="canvas-layout">
+                {!readOnly && <Palette nodeTypes={nodeTypes} onAdd={onAdd} />}
+                <ReactFlowProvider>
+                  <Canvas
+                    store={store}
+                    graph={graph}
+                    issues={issues}
+                    catalogue={catalogue}
+                    readOnly={readOnly}
+                    selectedId={selectedId}
+                    onSelect={setSelectedId}
+                  />
+                </ReactFlowProvider>
+                {selectedNode ? (
+                  <ConfigPanel
+                    key={selectedNode.id}
+                    store={store}
+                    node={selectedNode}
+                    nodeType={catalogue.get(selectedNode.type)}
+                    issues={issues.byNode.get(selectedNode.id)}
+                    readOnly={readOnly}
+                    onRenamed={setSelectedId}
+                    onClose={() => setSelectedId(null)}
+                  />
+                ) : (
+                  issues.general.length > 0 && (
+                    <aside className="config-panel" aria-label="Problems">
+                      <h2>Problems</h2>
+                      <ul className="issue-list">
+                        {issues.general.map((i, n) => (
+                          <li key={n}>{i.message}</li>
+                        ))}
+                      </ul>
+                    </aside>
+                  )
+                )}
+              </div>
+            )}
+            {tab === "json" && <JsonView store={store} issues={issues} readOnly={readOnly} />}
+            {tab === "spec" && <SpecView store={store} readOnly={readOnly} agentName={agent.name} />}
+          </div>
+        </div>
+        {describing && !readOnly && (
+          <DescribePanel
+            store={store}
+            agentName={agent.name}
+            workspaceId={ws.id}
+            canAdmin={ws.canAdmin}
+            onClose={() => setDescribing(false)}
+            onApplied={(summary) => setNotice(`Applied the described change (${summary}). Undo with Ctrl+Z.`)}
+          />
         )}
-        {tab === "json" && <JsonView store={store} issues={issues} readOnly={readOnly} />}
-        {tab === "spec" && <SpecView store={store} readOnly={readOnly} agentName={agent.name} />}
       </div>
 
       <PublishDialog

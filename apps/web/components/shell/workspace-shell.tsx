@@ -16,6 +16,7 @@ import { WorkspaceContext, workspaceInfo } from "./workspace-context";
 const NAV: { href: string; label: string; section?: string }[] = [
   { href: "", label: "Agents" },
   { href: "/runs", label: "Runs" },
+  { href: "/schedules", label: "Schedules" },
   { href: "/settings/members", label: "Members", section: "Settings" },
   { href: "/settings/api-keys", label: "API keys", section: "Settings" },
   { href: "/settings/secrets", label: "Secrets", section: "Settings" },

@@ -34,7 +34,17 @@ export interface DraftGraph {
   [key: string]: unknown;
 }
 
-export type Origin = "load" | "canvas" | "form" | "json" | "spec" | "history" | "remote" | "layout";
+export type Origin =
+  | "load"
+  | "canvas"
+  | "form"
+  | "json"
+  | "spec"
+  | "history"
+  | "remote"
+  | "layout"
+  /** An accepted "Describe in English" proposal. */
+  | "assistant";
 
 export interface DraftSnapshot {
   graph: DraftGraph;
