@@ -276,7 +276,18 @@ async function endToEnd(o: EndToEndOptions): Promise<Omit<StepResult, "name" | "
   const db = await createTestDatabase(infra.adminUrl);
   cleanups.push(db.drop);
   await seedDemo(db.adminUrl);
-  const ports = { gateway: await freePort(), web: await freePort() };
+  // The gateway's URL is baked into the web build, so a run that reuses the build (--no-build)
+  // must reuse that build's ports too.
+  const portsFile = path.join(root, "apps/web/.next/weft-e2e-ports.json");
+  const reused = o.skipBuild ? readJson<{ gateway: number; web: number }>(portsFile) : null;
+  const ports =
+    reused?.gateway && reused.web
+      ? { gateway: reused.gateway, web: reused.web }
+      : { gateway: await freePort(), web: await freePort() };
+  if (reused) {
+    await assertPortFree(ports.gateway, "gateway (port of the reused build)", "rebuild without --no-build");
+    await assertPortFree(ports.web, "web (port of the reused build)", "rebuild without --no-build");
+  }
   const appInfra = { ...infra, adminUrl: db.adminUrl, appUrl: db.appUrl };
   const specs = appSpecs({ env, infra: appInfra, ports, webMode: "prod", echo: false, nodeEnv: "test" });
   const webEnv = specs.find((s) => s.name === "web")!.env;
@@ -291,6 +302,7 @@ async function endToEnd(o: EndToEndOptions): Promise<Omit<StepResult, "name" | "
   ) {
     return { ok: false };
   }
+  if (!o.skipBuild) fs.writeFileSync(portsFile, JSON.stringify(ports));
   const services = [];
   for (const spec of specs) {
     const service = await startService(spec);
