@@ -25,8 +25,10 @@ export function ApiKeysPage() {
       {ws.canAdmin ? (
         <ManageKeys />
       ) : (
-        <EmptyState title="Only admins can see and create API keys">
-          <p className="muted">Ask an admin or owner of {ws.name} for a key.</p>
+        <EmptyState title="Only admins can create API keys">
+          <p className="muted">
+            Admins and owners also see and revoke the workspace&apos;s keys. Ask one of them for a key.
+          </p>
         </EmptyState>
       )}
     </div>
