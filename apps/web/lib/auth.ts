@@ -5,6 +5,7 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { describeError } from "./gateway-error";
 import { gatewayRequest } from "./gateway-server";
+import { verifiedGitHubEmail } from "./oauth";
 import { serverEnv } from "./server-env";
 
 /** The gateway reads WEFT_SERVER_SECRET from this header (apps/gateway/src/context.ts). */
@@ -99,7 +100,26 @@ const providers: NextAuthOptions["providers"] = [
     authorize,
   }),
 ];
-if (serverEnv.oauth.github) providers.push(GitHubProvider(serverEnv.oauth.github));
+if (serverEnv.oauth.github) {
+  providers.push(
+    GitHubProvider({
+      ...serverEnv.oauth.github,
+      // next-auth's default may fall back to an unverified address; accounts are linked by email,
+      // so ask GitHub for the list and keep a verified one (null: refused in completeOAuth).
+      userinfo: {
+        url: "https://api.github.com/user",
+        async request({ client, tokens }) {
+          const profile = await client.userinfo(tokens.access_token ?? "");
+          const response = await fetch("https://api.github.com/user/emails", {
+            headers: { authorization: `token ${tokens.access_token ?? ""}`, accept: "application/json" },
+          });
+          const emails: unknown = response.ok ? await response.json() : [];
+          return { ...profile, email: verifiedGitHubEmail(emails) ?? undefined };
+        },
+      },
+    }),
+  );
+}
 if (serverEnv.oauth.google) providers.push(GoogleProvider(serverEnv.oauth.google));
 
 /** Providers shown on /signin and /signup besides the credentials form (lib/oauth.ts decides). */
@@ -118,7 +138,7 @@ const OAUTH_SIGN_IN = /* GraphQL */ `
   }
 `;
 
-/** The provider's word that it checked the address: Google says so; GitHub only exposes verified ones. */
+/** The provider's word that it checked the address: Google's email_verified; GitHub's userinfo above. */
 function verifiedEmail(provider: string, user: User, profile: unknown): string | null {
   const email = typeof user.email === "string" ? user.email.trim() : "";
   if (!email) return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { oauthSettings } from "./oauth";
+import { oauthSettings, verifiedGitHubEmail } from "./oauth";
 
 const SERVER_SECRET = "s".repeat(40);
 
@@ -52,5 +52,27 @@ describe("oauthSettings", () => {
     expect(settings.github).toBeUndefined();
     expect(settings.serverSecret).toBeUndefined();
     expect(settings.warnings).toEqual([expect.stringContaining("WEFT_SERVER_SECRET is not")]);
+  });
+});
+
+describe("verifiedGitHubEmail", () => {
+  it("prefers the verified primary address and never returns an unverified one", () => {
+    expect(
+      verifiedGitHubEmail([
+        { email: "old@example.test", primary: false, verified: true },
+        { email: "main@example.test", primary: true, verified: true },
+      ]),
+    ).toBe("main@example.test");
+    expect(
+      verifiedGitHubEmail([
+        { email: "victim@example.test", primary: true, verified: false },
+        { email: "mine@example.test", primary: false, verified: true },
+      ]),
+    ).toBe("mine@example.test");
+    expect(
+      verifiedGitHubEmail([{ email: "victim@example.test", primary: true, verified: false }]),
+    ).toBeNull();
+    expect(verifiedGitHubEmail({ message: "Bad credentials" })).toBeNull();
+    expect(verifiedGitHubEmail([null, { verified: true }])).toBeNull();
   });
 });

@@ -62,3 +62,20 @@ export function oauthSettings(env: Record<string, string | undefined>): OAuthSet
   }
   return settings;
 }
+
+/**
+ * GitHub may hand out an account's unverified primary address. Linking by email trusts the
+ * address, so only a verified one counts: the verified primary, else any verified address;
+ * null when there is none (the sign-in is refused).
+ */
+export function verifiedGitHubEmail(emails: unknown): string | null {
+  if (!Array.isArray(emails)) return null;
+  const verified = emails.filter(
+    (e): e is { email: string; primary?: unknown } =>
+      e !== null &&
+      typeof e === "object" &&
+      (e as { verified?: unknown }).verified === true &&
+      typeof (e as { email?: unknown }).email === "string",
+  );
+  return (verified.find((e) => e.primary === true) ?? verified[0])?.email ?? null;
+}
