@@ -45,7 +45,7 @@ describe("oauthSignIn", () => {
     const user = await signUp(h.gateway);
     const email = newEmail("intruder");
     const variables = { provider: "github", providerAccountId: "1", email, name: null };
-    const attempts = [
+    const attempts: Record<string, string>[] = [
       {},
       { [SERVER_SECRET_HEADER]: "" },
       { [SERVER_SECRET_HEADER]: `${SERVER_SECRET}x` },
