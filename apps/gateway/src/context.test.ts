@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { bearerToken, createContextFactory, type GatewayServices } from "./context.ts";
+import {
+  bearerToken,
+  createContextFactory,
+  serverSecretMatches,
+  SERVER_SECRET_HEADER,
+  type GatewayServices,
+} from "./context.ts";
 
 describe("bearerToken", () => {
   it("extracts the token, whatever the scheme's case", () => {
@@ -30,11 +36,39 @@ describe("createContextFactory", () => {
       auth: user,
       services,
       clientIp: "1.2.3.4",
+      trustedServer: false,
     });
     expect(await contexts.fromConnectionParams({ authorization: "Bearer good" }, undefined)).toEqual({
       auth: user,
       services,
       clientIp: "unknown",
+      trustedServer: false,
     });
+  });
+});
+
+describe("server-to-server secret", () => {
+  const secret = "s".repeat(40);
+  const contexts = createContextFactory(async () => null, {} as GatewayServices, secret);
+
+  it("trusts an HTTP request only with the exact secret in its header", async () => {
+    expect((await contexts.fromHttp({ [SERVER_SECRET_HEADER]: secret }, undefined)).trustedServer).toBe(true);
+    for (const value of [undefined, "", `${secret}x`, secret.slice(1), "S".repeat(40)]) {
+      expect((await contexts.fromHttp({ [SERVER_SECRET_HEADER]: value }, undefined)).trustedServer).toBe(
+        false,
+      );
+    }
+  });
+
+  it("never trusts WebSocket connections, nor anything when no secret is configured", async () => {
+    expect(
+      (await contexts.fromConnectionParams({ [SERVER_SECRET_HEADER]: secret }, undefined)).trustedServer,
+    ).toBe(false);
+    const unconfigured = createContextFactory(async () => null, {} as GatewayServices);
+    expect((await unconfigured.fromHttp({ [SERVER_SECRET_HEADER]: "" }, undefined)).trustedServer).toBe(
+      false,
+    );
+    expect(serverSecretMatches("anything", undefined)).toBe(false);
+    expect(serverSecretMatches(["array"], secret)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { PrismaClient, Role } from "@weft/db";
 import type { Keyring } from "@weft/db/secrets";
@@ -28,6 +29,21 @@ export interface GatewayContext {
   services: GatewayServices;
   /** Rate-limit key for anonymous operations (signUp/signIn). */
   clientIp: string;
+  /**
+   * True when the request carried the server-to-server secret (the web server, for
+   * oauthSignIn). HTTP only; never on WebSocket connections.
+   */
+  trustedServer: boolean;
+}
+
+/** Header the web server sends WEFT_SERVER_SECRET in. */
+export const SERVER_SECRET_HEADER = "x-weft-server-secret";
+
+/** Constant-time comparison (of digests, so lengths do not leak either); false without a configured secret. */
+export function serverSecretMatches(presented: unknown, secret: string | undefined): boolean {
+  if (secret === undefined || typeof presented !== "string" || presented === "") return false;
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(presented), digest(secret));
 }
 
 /**
@@ -54,17 +70,31 @@ export interface ContextFactory {
   ): Promise<GatewayContext>;
 }
 
-export function createContextFactory(verifyToken: TokenVerifier, services: GatewayServices): ContextFactory {
+export function createContextFactory(
+  verifyToken: TokenVerifier,
+  services: GatewayServices,
+  serverSecret?: string,
+): ContextFactory {
   // Over HTTP an invalid or expired token yields an anonymous context rather
   // than a failed request: public operations (signIn) keep working and
   // protected ones answer UNAUTHENTICATED, the client's cue to refresh.
-  const fromToken = async (token: string | null, clientIp: string | undefined): Promise<GatewayContext> => ({
+  const fromToken = async (
+    token: string | null,
+    clientIp: string | undefined,
+    trustedServer = false,
+  ): Promise<GatewayContext> => ({
     auth: token === null ? null : await verifyToken(token),
     services,
     clientIp: clientIp ?? "unknown",
+    trustedServer,
   });
   return {
-    fromHttp: (headers, clientIp) => fromToken(bearerToken(headers.authorization), clientIp),
+    fromHttp: (headers, clientIp) =>
+      fromToken(
+        bearerToken(headers.authorization),
+        clientIp,
+        serverSecretMatches(headers[SERVER_SECRET_HEADER], serverSecret),
+      ),
     fromConnectionParams: (params, clientIp) => fromToken(bearerToken(params?.["authorization"]), clientIp),
   };
 }

@@ -30,6 +30,11 @@ const ZEnv = z
     WEFT_MASTER_KEY: z.string().min(1).optional(),
     WEB_ORIGIN: origin.default("http://localhost:3000"),
     /**
+     * Shared with the web server only: it authenticates server-to-server operations (oauthSignIn)
+     * through the `x-weft-server-secret` header. Unset: those operations are refused.
+     */
+    WEFT_SERVER_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /**
      * Express "trust proxy" (e.g. `1` for one load balancer, `loopback`, a
      * CIDR list). Unset: the socket address is the client, which behind a
      * proxy would put every anonymous caller into one rate-limit bucket.

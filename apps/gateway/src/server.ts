@@ -82,6 +82,7 @@ export type EnvForGateway = Pick<
       | "TEMPORAL_ADDRESS"
       | "TEMPORAL_NAMESPACE"
       | "TEMPORAL_TASK_QUEUE"
+      | "WEFT_SERVER_SECRET"
     >
   >;
 
@@ -118,7 +119,11 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
     keyring: options.keyring ?? loadKeyring(env),
     limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
   };
-  const contexts = createContextFactory(options.verifyToken ?? createTokenVerifier(prisma, tokens), services);
+  const contexts = createContextFactory(
+    options.verifyToken ?? createTokenVerifier(prisma, tokens),
+    services,
+    env.WEFT_SERVER_SECRET,
+  );
   const validationRules = operationLimitRules({ ...DEFAULT_LIMITS, ...options.limits });
 
   const app = express();

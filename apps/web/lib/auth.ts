@@ -5,7 +5,11 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { describeError } from "./gateway-error";
 import { gatewayRequest } from "./gateway-server";
+import { verifiedGitHubEmail } from "./oauth";
 import { serverEnv } from "./server-env";
+
+/** The gateway reads WEFT_SERVER_SECRET from this header (apps/gateway/src/context.ts). */
+const SERVER_SECRET_HEADER = "x-weft-server-secret";
 
 /** Renew the gateway token this long before it expires. */
 const RENEW_BEFORE_SECONDS = 5 * 60;
@@ -96,14 +100,91 @@ const providers: NextAuthOptions["providers"] = [
     authorize,
   }),
 ];
-if (serverEnv.github) providers.push(GitHubProvider(serverEnv.github));
-if (serverEnv.google) providers.push(GoogleProvider(serverEnv.google));
+if (serverEnv.oauth.github) {
+  providers.push(
+    GitHubProvider({
+      ...serverEnv.oauth.github,
+      // next-auth's default may fall back to an unverified address; accounts are linked by email,
+      // so ask GitHub for the list and keep a verified one (null: refused in completeOAuth).
+      userinfo: {
+        url: "https://api.github.com/user",
+        async request({ client, tokens }) {
+          const profile = await client.userinfo(tokens.access_token ?? "");
+          const response = await fetch("https://api.github.com/user/emails", {
+            headers: { authorization: `token ${tokens.access_token ?? ""}`, accept: "application/json" },
+          });
+          const emails: unknown = response.ok ? await response.json() : [];
+          return { ...profile, email: verifiedGitHubEmail(emails) ?? undefined };
+        },
+      },
+    }),
+  );
+}
+if (serverEnv.oauth.google) providers.push(GoogleProvider(serverEnv.oauth.google));
 
-/** Provider ids shown on the sign-in page besides the credentials form. */
-export const oauthProviders = [
-  ...(serverEnv.github ? [{ id: "github", name: "GitHub" }] : []),
-  ...(serverEnv.google ? [{ id: "google", name: "Google" }] : []),
-];
+/** Providers shown on /signin and /signup besides the credentials form (lib/oauth.ts decides). */
+export const oauthProviders = serverEnv.oauth.buttons;
+
+const OAUTH_SIGN_IN = /* GraphQL */ `
+  mutation OAuthSignIn($provider: String!, $providerAccountId: String!, $email: String!, $name: String) {
+    oauthSignIn(provider: $provider, providerAccountId: $providerAccountId, email: $email, name: $name) {
+      token
+      user {
+        id
+        email
+        name
+      }
+    }
+  }
+`;
+
+/** The provider's word that it checked the address: Google's email_verified; GitHub's userinfo above. */
+function verifiedEmail(provider: string, user: User, profile: unknown): string | null {
+  const email = typeof user.email === "string" ? user.email.trim() : "";
+  if (!email) return null;
+  if (provider === "google") {
+    const verified = (profile as { email_verified?: unknown } | undefined)?.email_verified;
+    return verified === true || verified === "true" ? email : null;
+  }
+  return email;
+}
+
+/**
+ * After GitHub/Google: the gateway finds, links or creates the Weft account for this identity
+ * (server-to-server, authenticated with WEFT_SERVER_SECRET) and hands back its session token.
+ * `user` is the object next-auth passes on to the jwt callback, so it becomes that account.
+ */
+async function completeOAuth(
+  user: User,
+  account: { provider: string; providerAccountId: string },
+  profile: unknown,
+): Promise<true | string> {
+  const email = verifiedEmail(account.provider, user, profile);
+  if (!email) return "/signin?error=OAuthEmail";
+  const serverSecret = serverEnv.oauth.serverSecret;
+  if (!serverSecret) return "/signin?error=OAuthUnavailable";
+  const result = await gatewayRequest<{ oauthSignIn: { token: string; user: AuthUser } }>(
+    OAUTH_SIGN_IN,
+    {
+      provider: account.provider,
+      providerAccountId: account.providerAccountId,
+      email,
+      name: user.name ?? null,
+    },
+    undefined,
+    { [SERVER_SECRET_HEADER]: serverSecret },
+  );
+  if (!result.ok) {
+    console.error(`oauthSignIn failed: ${result.error.code ?? "?"} ${result.error.message}`);
+    return "/signin?error=OAuthFailed";
+  }
+  const weft = result.data.oauthSignIn;
+  user.id = weft.user.id;
+  user.email = weft.user.email;
+  user.name = weft.user.name;
+  user.gatewayToken = weft.token;
+  return true;
+}
 
 export const authOptions: NextAuthOptions = {
   secret: serverEnv.nextAuthSecret,
@@ -111,11 +192,9 @@ export const authOptions: NextAuthOptions = {
   pages: { signIn: "/signin", error: "/signin" },
   providers,
   callbacks: {
-    signIn({ account }) {
-      // The gateway has no account-linking operation yet, so an OAuth identity cannot be
-      // turned into a Weft user; say so instead of creating a session without a gateway token.
-      if (account && account.provider !== "credentials") return "/signin?error=OAuthUnavailable";
-      return true;
+    async signIn({ user, account, profile }) {
+      if (!account || account.provider === "credentials") return true;
+      return completeOAuth(user, account, profile);
     },
     async jwt({ token, user }) {
       if (user?.gatewayToken) {

@@ -8,6 +8,7 @@ export async function gatewayRequest<T>(
   query: string,
   variables: Record<string, unknown>,
   token?: string,
+  headers: Record<string, string> = {},
 ): Promise<GatewayResult<T>> {
   let response: Response;
   try {
@@ -16,6 +17,7 @@ export async function gatewayRequest<T>(
       headers: {
         "content-type": "application/json",
         ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
       },
       body: JSON.stringify({ query, variables }),
       cache: "no-store",

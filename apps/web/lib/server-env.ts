@@ -1,4 +1,5 @@
 import { env } from "./env";
+import { oauthSettings } from "./oauth";
 
 // Dev-only fallback so `next dev` works on a fresh clone; production derives a secret from
 // WEFT_AUTH_SECRET (which the gateway already requires) when NEXTAUTH_SECRET is not set.
@@ -15,6 +16,9 @@ process.env.NEXTAUTH_URL ??= webOrigin;
 
 const authSecret = optional(process.env.WEFT_AUTH_SECRET);
 
+const oauth = oauthSettings(process.env);
+for (const warning of oauth.warnings) console.warn(`warning: ${warning}`);
+
 export const serverEnv = {
   /** The gateway as seen from the web server (may differ from the browser's URL behind a proxy). */
   gatewayUrl: optional(process.env.GATEWAY_URL) ?? env.gatewayUrl,
@@ -25,12 +29,6 @@ export const serverEnv = {
     DEV_NEXTAUTH_SECRET,
   /** Shared with the gateway; lets this server re-mint short-lived gateway tokens. */
   weftAuthSecret: authSecret,
-  github:
-    optional(process.env.GITHUB_ID) && optional(process.env.GITHUB_SECRET)
-      ? { clientId: process.env.GITHUB_ID!, clientSecret: process.env.GITHUB_SECRET! }
-      : undefined,
-  google:
-    optional(process.env.GOOGLE_CLIENT_ID) && optional(process.env.GOOGLE_CLIENT_SECRET)
-      ? { clientId: process.env.GOOGLE_CLIENT_ID!, clientSecret: process.env.GOOGLE_CLIENT_SECRET! }
-      : undefined,
+  /** GitHub/Google sign-in: offered only when configured and WEFT_SERVER_SECRET is set (lib/oauth.ts). */
+  oauth,
 } as const;

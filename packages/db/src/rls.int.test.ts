@@ -285,6 +285,29 @@ describe("row-level security", () => {
     ).rejects.toThrow(/row-level security|42501/);
   });
 
+  it("a user scope reveals the open invitations addressed to that user's email, read-only", async () => {
+    const invitee = await admin.user.create({
+      data: { email: "invitee-b@example.test", name: "Invitee" },
+      select: { id: true },
+    });
+    try {
+      const seen = await withUser(app, invitee.id, (tx) =>
+        tx.invitation.findMany({ select: { workspaceId: true, email: true } }),
+      );
+      expect(seen).toEqual([{ workspaceId: B.workspaceId, email: "invitee-b@example.test" }]);
+      // Accepting needs the workspace scope: the user scope cannot change or remove invitations.
+      const changed = await withUser(app, invitee.id, async (tx) => ({
+        updated: (await tx.invitation.updateMany({ data: { role: "OWNER" } })).count,
+        deleted: (await tx.invitation.deleteMany({})).count,
+      }));
+      expect(changed).toEqual({ updated: 0, deleted: 0 });
+      // A user whose email nobody invited sees none.
+      expect(await withUser(app, A.userId, (tx) => tx.invitation.count())).toBe(0);
+    } finally {
+      await admin.user.delete({ where: { id: invitee.id } });
+    }
+  });
+
   it("an API key hash reveals exactly its own key row", async () => {
     const keys = await withScope(app, { apiKeyHash: sha(B.apiKeyToken) }, (tx) =>
       tx.apiKey.findMany({ select: { workspaceId: true } }),

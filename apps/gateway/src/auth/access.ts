@@ -127,7 +127,7 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
   });
 }
 
-type Locatable = "agent" | "agentVersion" | "run" | "secret" | "schedule";
+type Locatable = "agent" | "agentVersion" | "run" | "secret" | "schedule" | "apiKey";
 
 const LABEL: Record<Locatable, string> = {
   agent: "Agent",
@@ -135,6 +135,7 @@ const LABEL: Record<Locatable, string> = {
   run: "Run",
   secret: "Secret",
   schedule: "Schedule",
+  apiKey: "API key",
 };
 
 /**
@@ -180,5 +181,8 @@ async function probe(tx: Tx, kind: Locatable, id: string): Promise<boolean> {
       return (await tx.secret.findUnique({ where, select })) !== null;
     case "schedule":
       return (await tx.schedule.findUnique({ where, select })) !== null;
+    case "apiKey":
+      // Revoked keys are gone as far as the API is concerned.
+      return (await tx.apiKey.findFirst({ where: { id, revokedAt: null }, select })) !== null;
   }
 }

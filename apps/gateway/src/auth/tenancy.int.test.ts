@@ -8,6 +8,9 @@ let A: Tenant;
 let B: Tenant;
 /** An OWNER-role API key of workspace A: the strongest credential A has. */
 let keyA: string;
+/** Workspace B's own API key and pending invitation, as targets. */
+let keyIdB: string;
+let invitationIdB: string;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -24,6 +27,28 @@ beforeAll(async () => {
     },
   );
   keyA = createApiKey.token;
+  const keyB = await ok<{ createApiKey: { apiKey: { id: string } } }>(
+    h.gateway,
+    B.owner.token,
+    OPS.createApiKey,
+    {
+      w: B.workspaceId,
+      name: "b-ci",
+      role: "VIEWER",
+    },
+  );
+  keyIdB = keyB.createApiKey.apiKey.id;
+  const invited = await ok<{ inviteMember: { user: { id: string } } }>(
+    h.gateway,
+    B.owner.token,
+    OPS.inviteMember,
+    {
+      w: B.workspaceId,
+      email: `b-invitee-${Date.now()}@example.test`,
+      role: "VIEWER",
+    },
+  );
+  invitationIdB = invited.inviteMember.user.id;
   // First use stamps lastUsedAt (then throttled for a minute); do it before any snapshot.
   await ok(h.gateway, keyA, "{ workspaces { id } }");
 });
@@ -54,6 +79,20 @@ const crossTenant: [string, string, (b: Tenant, a: Tenant) => Record<string, unk
     (b, a) => ({ w: a.workspaceId, userId: b.owner.id, role: "VIEWER" }),
   ],
   ["createApiKey", OPS.createApiKey, (b) => ({ w: b.workspaceId, name: "spy", role: "OWNER" })],
+  ["Workspace.apiKeys", OPS.apiKeys, (b) => ({ id: b.workspaceId })],
+  ["revokeApiKey", OPS.revokeApiKey, () => ({ id: keyIdB })],
+  ["removeMember", OPS.removeMember, (b) => ({ w: b.workspaceId, userId: b.owner.id })],
+  [
+    "removeMember (own workspace, B's user)",
+    OPS.removeMember,
+    (b, a) => ({ w: a.workspaceId, userId: b.owner.id }),
+  ],
+  ["revokeInvitation", OPS.revokeInvitation, (b) => ({ w: b.workspaceId, id: invitationIdB })],
+  [
+    "revokeInvitation (own workspace, B's invitation)",
+    OPS.revokeInvitation,
+    (_b, a) => ({ w: a.workspaceId, id: invitationIdB }),
+  ],
   ["createAgent", OPS.createAgent, (b) => ({ w: b.workspaceId, name: "spy" })],
   ["updateDraft", OPS.updateDraft, (b) => ({ agentId: b.agentId, spec: "---\nname: pwned\n---\n" })],
   ["publishAgent", OPS.publishAgent, (b) => ({ agentId: b.agentId })],
@@ -180,6 +219,41 @@ const roleMatrix: [string, Role, string, () => Promise<Record<string, unknown>>]
     async () => ({ w: W.workspaceId, userId: (await addMember("VIEWER")).id, role: "EDITOR" }),
   ],
   ["createApiKey", "ADMIN", OPS.createApiKey, async () => ({ w: W.workspaceId, name: "k", role: "VIEWER" })],
+  ["Workspace.apiKeys", "ADMIN", OPS.apiKeys, async () => ({ id: W.workspaceId })],
+  [
+    "revokeApiKey",
+    "ADMIN",
+    OPS.revokeApiKey,
+    async () => {
+      const { createApiKey } = await ok<{ createApiKey: { apiKey: { id: string } } }>(
+        h.gateway,
+        W.owner.token,
+        OPS.createApiKey,
+        { w: W.workspaceId, name: `revocable ${++fresh}`, role: "VIEWER" },
+      );
+      return { id: createApiKey.apiKey.id };
+    },
+  ],
+  [
+    "removeMember",
+    "ADMIN",
+    OPS.removeMember,
+    async () => ({ w: W.workspaceId, userId: (await addMember("VIEWER")).id }),
+  ],
+  [
+    "revokeInvitation",
+    "ADMIN",
+    OPS.revokeInvitation,
+    async () => {
+      const { inviteMember } = await ok<{ inviteMember: { user: { id: string } } }>(
+        h.gateway,
+        W.owner.token,
+        OPS.inviteMember,
+        { w: W.workspaceId, email: freshEmail(), role: "VIEWER" },
+      );
+      return { w: W.workspaceId, id: inviteMember.user.id };
+    },
+  ],
   ["setSecret", "ADMIN", OPS.setSecret, async () => ({ w: W.workspaceId, name: `S_${++fresh}`, value: "v" })],
   [
     "deleteSecret",

@@ -14,6 +14,13 @@ export const OPS = {
     setMemberRole(workspaceId: $w, userId: $userId, role: $role) { role user { id } } }`,
   createApiKey: `mutation ($w: ID!, $name: String!, $role: Role!) {
     createApiKey(workspaceId: $w, name: $name, role: $role) { token apiKey { id role } } }`,
+  apiKeys: `query ($id: ID!) { workspace(id: $id) { id apiKeys { id name role prefix createdAt lastUsedAt } } }`,
+  revokeApiKey: `mutation ($id: ID!) { revokeApiKey(id: $id) }`,
+  removeMember: `mutation ($w: ID!, $userId: ID!) { removeMember(workspaceId: $w, userId: $userId) }`,
+  revokeInvitation: `mutation ($w: ID!, $id: ID!) { revokeInvitation(workspaceId: $w, id: $id) }`,
+  oauthSignIn: `mutation ($provider: String!, $providerAccountId: String!, $email: String!, $name: String) {
+    oauthSignIn(provider: $provider, providerAccountId: $providerAccountId, email: $email, name: $name) {
+      token user { id email name } } }`,
   createAgent: `mutation ($w: ID!, $name: String!, $graph: JSON, $spec: String) {
     createAgent(workspaceId: $w, name: $name, graph: $graph, spec: $spec) { id name draftGraph draftSpec draftRevision } }`,
   updateDraft: `mutation ($agentId: ID!, $graph: JSON, $spec: String, $expectedRevision: Int) {

@@ -35,10 +35,12 @@ export interface HarnessOptions extends Omit<GatewayOptions, "prisma"> {
   /** Queue runs are started on; tests that run a worker give it the same one. */
   taskQueue?: string;
   trustProxy?: boolean | number | string;
+  /** WEFT_SERVER_SECRET (server-to-server operations); unset by default, like a fresh install. */
+  serverSecret?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const { production = false, trustProxy, taskQueue, ...gatewayOptions } = options;
+  const { production = false, trustProxy, taskQueue, serverSecret, ...gatewayOptions } = options;
   const db = await createTestDatabase(testDatabaseUrl());
   const logged: unknown[] = [];
   const gateway = await createGateway(
@@ -53,6 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       // Never the shared default: a run started by a test must not reach another suite's worker.
       TEMPORAL_TASK_QUEUE: taskQueue ?? `weft-gw-test-${randomUUID()}`,
       ...(trustProxy === undefined ? {} : { GATEWAY_TRUST_PROXY: trustProxy }),
+      ...(serverSecret === undefined ? {} : { WEFT_SERVER_SECRET: serverSecret }),
     },
     {
       keyring: parseKeyring(generateMasterKeyEntry(1)),

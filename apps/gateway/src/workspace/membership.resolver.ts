@@ -1,11 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
-import { isUuid, type Role } from "@weft/db";
+import { isUuid, type Role, type Tx } from "@weft/db";
 import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { mutateIn, notFound, recordAudit, roleAtLeast, withMember, type Actor } from "../auth/access.ts";
 import { parseInput } from "../common/input.ts";
-import { InviteMemberArgs, SetMemberRoleArgs, ZInviteEmail } from "./workspace.input.ts";
+import {
+  InviteMemberArgs,
+  RemoveMemberArgs,
+  RevokeInvitationArgs,
+  SetMemberRoleArgs,
+  ZInviteEmail,
+} from "./workspace.input.ts";
 import { Membership, Workspace } from "./workspace.type.ts";
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -23,8 +29,9 @@ export class MembershipResolver {
    * An existing account is added at once. An unknown email gets an
    * Invitation row (random token, only its sha256 stored, 7 days) and the
    * answer is a `pending` Membership whose user id is the invitation id.
-   * Accepting needs the token, which is meant to travel by email: that
-   * delivery path (and an acceptInvitation mutation) does not exist yet.
+   * It becomes a membership when someone signs up (or signs in, also via
+   * OAuth) with that email (auth/invitations.ts); revokeInvitation
+   * withdraws it. No email is sent: tell the person yourself.
    */
   @Mutation(() => Membership)
   async inviteMember(
@@ -108,21 +115,7 @@ export class MembershipResolver {
         throw new AppError("FORBIDDEN", `You cannot change the role of a member above you (${target.role})`);
       }
       if (target.role === "OWNER" && args.role !== "OWNER") {
-        // Row locks on every OWNER membership: two concurrent demotions of
-        // the last two owners cannot both see "another owner remains".
-        const owners = await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM "Membership"
-          WHERE "workspaceId" = ${actor.workspaceId}::uuid AND role = 'OWNER'
-          FOR UPDATE`;
-        if (owners.length <= 1) {
-          throw new AppError(
-            "BAD_USER_INPUT",
-            "cannot demote the last OWNER; make someone else OWNER first",
-            {
-              fields: [{ path: "role", messages: ["would leave the workspace without an OWNER"] }],
-            },
-          );
-        }
+        await assertAnotherOwner(tx, actor.workspaceId, "role", "cannot demote the last OWNER");
       }
       await tx.membership.update({ where: { id: target.id }, data: { role: args.role } });
       await recordAudit(tx, actor, {
@@ -135,6 +128,65 @@ export class MembershipResolver {
     });
   }
 
+  /**
+   * ADMIN and above; nobody removes a member whose role is above their own (so only OWNERs remove
+   * OWNERs), and the last OWNER cannot go. Removing yourself is leaving. API keys the member
+   * created stay: they belong to the workspace (revoke them separately).
+   */
+  @Mutation(() => Boolean, { description: "Removes a member from the workspace; ADMIN or higher." })
+  async removeMember(
+    @Args(() => RemoveMemberArgs) args: RemoveMemberArgs,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<boolean> {
+    return mutateIn(ctx, args.workspaceId, "ADMIN", async (tx, actor) => {
+      if (!isUuid(args.userId)) throw notFound("Member");
+      const target = await tx.membership.findUnique({
+        where: { workspaceId_userId: { workspaceId: actor.workspaceId, userId: args.userId } },
+        select: { id: true, role: true },
+      });
+      if (!target) throw notFound("Member");
+      if (!roleAtLeast(actor.role, target.role)) {
+        throw new AppError("FORBIDDEN", `You cannot remove a member above you (${target.role})`);
+      }
+      if (target.role === "OWNER") {
+        await assertAnotherOwner(tx, actor.workspaceId, "userId", "cannot remove the last OWNER");
+      }
+      await tx.membership.delete({ where: { id: target.id } });
+      await recordAudit(tx, actor, {
+        action: "member.remove",
+        targetType: "user",
+        targetId: args.userId,
+        data: { role: target.role },
+      });
+      return true;
+    });
+  }
+
+  /** ADMIN and above; like inviting, only for invitations up to your own role. */
+  @Mutation(() => Boolean, { description: "Withdraws a pending invitation; ADMIN or higher." })
+  async revokeInvitation(
+    @Args(() => RevokeInvitationArgs) args: RevokeInvitationArgs,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<boolean> {
+    return mutateIn(ctx, args.workspaceId, "ADMIN", async (tx, actor) => {
+      if (!isUuid(args.id)) throw notFound("Invitation");
+      const invitation = await tx.invitation.findFirst({
+        where: { id: args.id, workspaceId: actor.workspaceId, acceptedAt: null },
+        select: { id: true, email: true, role: true },
+      });
+      if (!invitation) throw notFound("Invitation");
+      assertMayGrant(actor, invitation.role);
+      await tx.invitation.delete({ where: { id: invitation.id } });
+      await recordAudit(tx, actor, {
+        action: "member.invite_revoke",
+        targetType: "invitation",
+        targetId: invitation.id,
+        data: { email: invitation.email, role: invitation.role },
+      });
+      return true;
+    });
+  }
+
   @FieldResolver(() => Workspace)
   async workspace(@Root() membership: Membership, @Ctx() ctx: GatewayContext): Promise<Workspace> {
     return withMember(ctx, membership.workspaceId, "VIEWER", async (tx, actor) => {
@@ -144,6 +196,22 @@ export class MembershipResolver {
       });
       if (!workspace) throw notFound("Workspace");
       return { ...workspace, myRole: actor.role };
+    });
+  }
+}
+
+/**
+ * Row locks on every OWNER membership, so two concurrent demotions or removals of the last two
+ * owners cannot both see "another owner remains".
+ */
+async function assertAnotherOwner(tx: Tx, workspaceId: string, path: string, message: string): Promise<void> {
+  const owners = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Membership"
+    WHERE "workspaceId" = ${workspaceId}::uuid AND role = 'OWNER'
+    FOR UPDATE`;
+  if (owners.length <= 1) {
+    throw new AppError("BAD_USER_INPUT", `${message}; make someone else OWNER first`, {
+      fields: [{ path, messages: ["would leave the workspace without an OWNER"] }],
     });
   }
 }

@@ -33,6 +33,25 @@ export class SetMemberRoleArgs {
   role!: Role;
 }
 
+@ArgsType()
+export class RemoveMemberArgs {
+  @Field(() => ID)
+  workspaceId!: string;
+
+  @Field(() => ID)
+  userId!: string;
+}
+
+@ArgsType()
+export class RevokeInvitationArgs {
+  @Field(() => ID)
+  workspaceId!: string;
+
+  /** The invitation's id: `user.id` of a pending Membership. */
+  @Field(() => ID)
+  id!: string;
+}
+
 export const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 
 export const ZCreateWorkspace = z.object({ name: ZName });

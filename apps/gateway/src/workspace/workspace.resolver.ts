@@ -5,6 +5,7 @@ import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { notFound, recordAudit, requireAuth, requireUser, withMember } from "../auth/access.ts";
 import { parseInput } from "../common/input.ts";
+import { ApiKey } from "../api-key/api-key.type.ts";
 import { Provider, toProvider } from "../provider/provider.type.ts";
 import { Schedule, toSchedule } from "../schedule/schedule.type.ts";
 import { Secret } from "../secret/secret.type.ts";
@@ -106,6 +107,23 @@ export class WorkspaceResolver {
         })),
       ];
     });
+  }
+
+  /**
+   * Live keys (revoked ones are left out), newest first. ADMIN and above: anyone else gets
+   * FORBIDDEN (which nulls the workspace), the same rule as creating keys.
+   */
+  @FieldResolver(() => [ApiKey], {
+    description: "The workspace's live API keys, newest first; ADMIN or higher.",
+  })
+  async apiKeys(@Root() workspace: Workspace, @Ctx() ctx: GatewayContext): Promise<ApiKey[]> {
+    return withMember(ctx, workspace.id, "ADMIN", (tx) =>
+      tx.apiKey.findMany({
+        where: { workspaceId: workspace.id, revokedAt: null },
+        select: { id: true, name: true, role: true, prefix: true, createdAt: true, lastUsedAt: true },
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      }),
+    );
   }
 
   @FieldResolver(() => [Secret], { description: "Names and dates only; values are write-only." })

@@ -21,7 +21,8 @@ export class Workspace {
 @ObjectType("Membership", {
   description:
     "A person's role in a workspace. `pending` memberships are invitations to an email that has no " +
-    "account yet; their `user.id` is the invitation's id and becomes the real user once accepted.",
+    "account yet; their `user.id` is the invitation's id. They become real memberships when that " +
+    "email signs up or signs in; revokeInvitation withdraws them.",
 })
 export class Membership {
   @Field(() => User)

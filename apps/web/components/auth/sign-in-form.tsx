@@ -5,11 +5,19 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Field } from "@/components/ui/field";
+import { OAuthButtons } from "./oauth-buttons";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an account.",
   SessionExpired: "Your session ended. Sign in again.",
-  OAuthUnavailable: "Signing in with that provider is not available yet. Use your email and password.",
+  OAuthUnavailable: "Signing in with that provider is not available. Use your email and password.",
+  OAuthEmail:
+    "That account has no verified email address. Verify one with the provider, or use your email and password.",
+  OAuthFailed: "Signing in with that provider failed. Try again, or use your email and password.",
+  OAuthSignin: "Could not start signing in with that provider. Try again.",
+  OAuthCallback: "The provider's answer could not be checked. Try again.",
+  Callback: "Signing in with that provider failed. Try again.",
+  AccessDenied: "Signing in was cancelled.",
 };
 
 export function SignInForm({
@@ -82,21 +90,7 @@ export function SignInForm({
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
-      {providers.length > 0 && (
-        <div className="oauth">
-          <p className="muted">Or continue with</p>
-          {providers.map((p) => (
-            <button
-              key={p.id}
-              type="button"
-              className="button button-secondary"
-              onClick={() => void signIn(p.id, { callbackUrl })}
-            >
-              {p.name}
-            </button>
-          ))}
-        </div>
-      )}
+      <OAuthButtons providers={providers} callbackUrl={callbackUrl} verb="Sign in" />
       <p className="muted">
         New to Weft? <Link href="/signup">Create an account</Link>
       </p>

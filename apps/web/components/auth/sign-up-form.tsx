@@ -7,6 +7,7 @@ import { useState, type FormEvent } from "react";
 import { Field } from "@/components/ui/field";
 import { describeError, fieldErrors, toGatewayError, type GatewayErrorInfo } from "@/lib/gateway-error";
 import { env } from "@/lib/env";
+import { OAuthButtons } from "./oauth-buttons";
 
 const MIN_PASSWORD = 10;
 
@@ -16,7 +17,7 @@ const SIGN_UP = `mutation SignUp($email: String!, $password: String!, $name: Str
   signUp(email: $email, password: $password, name: $name) { token user { id } }
 }`;
 
-export function SignUpForm() {
+export function SignUpForm({ providers }: { providers: { id: string; name: string }[] }) {
   const router = useRouter();
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
@@ -116,6 +117,7 @@ export function SignUpForm() {
           {busy ? "Creating account…" : "Create account"}
         </button>
       </form>
+      <OAuthButtons providers={providers} callbackUrl="/w" verb="Sign up" />
       <p className="muted">
         Already have an account? <Link href="/signin">Sign in</Link>
       </p>

@@ -4,10 +4,21 @@ import { useSession } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { useWorkspace } from "@/components/shell/workspace-context";
+import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { EmptyState, ErrorState, InlineError, Loading, errorMessage } from "@/components/ui/states";
 import { fieldErrors, toGatewayError } from "@/lib/gateway-error";
-import { INVITE_MEMBER, MEMBERS, ROLES, SET_MEMBER_ROLE, type MembersData, type Role } from "@/lib/graphql";
+import {
+  INVITE_MEMBER,
+  MEMBERS,
+  ROLES,
+  SET_MEMBER_ROLE,
+  atLeast,
+  type Member,
+  type MembersData,
+  type Role,
+} from "@/lib/graphql";
+import { REMOVE_MEMBER, REVOKE_INVITATION } from "@/lib/graphql-settings";
 
 export function MembersPage() {
   const ws = useWorkspace();
@@ -15,7 +26,10 @@ export function MembersPage() {
   const [{ data, error }, reexecute] = useQuery<MembersData>({ query: MEMBERS, variables: { id: ws.id } });
   const [, setRole] = useMutation(SET_MEMBER_ROLE);
   const [rowError, setRowError] = useState<string | undefined>();
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const [notice, setNotice] = useState<string | undefined>();
   const members = data?.workspace?.members ?? [];
+  const refresh = () => reexecute({ requestPolicy: "network-only" });
 
   async function changeRole(userId: string, role: Role) {
     setRowError(undefined);
@@ -32,8 +46,13 @@ export function MembersPage() {
       <div className="page-head">
         <h1>Members</h1>
       </div>
-      {ws.canAdmin && <InviteForm onInvited={() => reexecute({ requestPolicy: "network-only" })} />}
+      {ws.canAdmin && <InviteForm onInvited={refresh} />}
       <InlineError message={rowError} />
+      {notice && (
+        <p role="status" className="form-ok">
+          {notice}
+        </p>
+      )}
       {error ? (
         <ErrorState error={error} retry={() => reexecute({ requestPolicy: "network-only" })} />
       ) : !data ? (
@@ -47,6 +66,11 @@ export function MembersPage() {
               <th scope="col">Person</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
+              {ws.canAdmin && (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -83,13 +107,118 @@ export function MembersPage() {
                     )}
                   </td>
                   <td>{m.pending ? <span className="badge">Invited</span> : self ? "You" : "Active"}</td>
+                  {ws.canAdmin && (
+                    <td className="row-actions">
+                      {!self && atLeast(ws.myRole, m.role) && (
+                        <button
+                          type="button"
+                          className="button button-danger button-small"
+                          aria-label={`${m.pending ? "Revoke invitation of" : "Remove"} ${m.user.email}`}
+                          onClick={() => {
+                            setNotice(undefined);
+                            setRemoving(m);
+                          }}
+                        >
+                          {m.pending ? "Revoke" : "Remove"}
+                        </button>
+                      )}
+                    </td>
+                  )}
                 </tr>
               );
             })}
           </tbody>
         </table>
       )}
+      <RemoveDialog
+        member={removing}
+        onClose={() => setRemoving(null)}
+        onDone={(message) => {
+          setRemoving(null);
+          setNotice(message);
+          refresh();
+        }}
+      />
     </div>
+  );
+}
+
+/** Confirms removing a member or withdrawing a pending invitation. */
+function RemoveDialog({
+  member,
+  onClose,
+  onDone,
+}: {
+  member: Member | null;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  const ws = useWorkspace();
+  const [{ fetching: removingMember }, removeMember] = useMutation<{ removeMember: boolean }>(REMOVE_MEMBER);
+  const [{ fetching: revokingInvite }, revokeInvitation] = useMutation<{ revokeInvitation: boolean }>(
+    REVOKE_INVITATION,
+  );
+  const [error, setError] = useState<string | undefined>();
+  const busy = removingMember || revokingInvite;
+
+  async function confirm() {
+    if (!member) return;
+    setError(undefined);
+    const result = member.pending
+      ? await revokeInvitation({ workspaceId: ws.id, id: member.user.id })
+      : await removeMember({ workspaceId: ws.id, userId: member.user.id });
+    if (result.error) {
+      setError(errorMessage(result.error));
+      return;
+    }
+    onDone(
+      member.pending
+        ? `Withdrew the invitation for ${member.user.email}.`
+        : `Removed ${member.user.email} from ${ws.name}.`,
+    );
+  }
+
+  return (
+    <Dialog
+      open={member !== null}
+      onClose={() => {
+        setError(undefined);
+        onClose();
+      }}
+      title={member?.pending ? "Revoke invitation" : "Remove member"}
+    >
+      {member && (
+        <>
+          <p>
+            {member.pending ? (
+              <>
+                Withdraw the invitation for <strong>{member.user.email}</strong>? Signing up with that email
+                will no longer add them to {ws.name}.
+              </>
+            ) : (
+              <>
+                Remove <strong>{member.user.name ?? member.user.email}</strong> from {ws.name}? They lose
+                access at once. API keys they created keep working until you revoke them.
+              </>
+            )}
+          </p>
+          <InlineError message={error} />
+          <div className="dialog-actions">
+            <button type="button" className="button button-secondary" onClick={onClose}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button button-danger"
+              disabled={busy}
+              onClick={() => void confirm()}
+            >
+              {busy ? "Working…" : member.pending ? "Revoke invitation" : "Remove member"}
+            </button>
+          </div>
+        </>
+      )}
+    </Dialog>
   );
 }
 
@@ -118,7 +247,7 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
     if (result.data) {
       setDone(
         result.data.inviteMember.pending
-          ? `Invited ${email.trim()}; they join when they create an account.`
+          ? `Invited ${email.trim()}; they join when they sign up with this email. Weft sends no email: let them know.`
           : `Added ${email.trim()} as ${role.toLowerCase()}.`,
       );
       setEmail("");

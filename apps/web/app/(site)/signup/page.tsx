@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { SignUpForm } from "@/components/auth/sign-up-form";
-import { authOptions } from "@/lib/auth";
+import { authOptions, oauthProviders } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Create account" };
 
@@ -12,7 +12,7 @@ export default async function SignUpPage() {
   return (
     <section className="auth-card" aria-labelledby="signup-title">
       <h1 id="signup-title">Create account</h1>
-      <SignUpForm />
+      <SignUpForm providers={oauthProviders} />
     </section>
   );
 }
