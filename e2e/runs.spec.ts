@@ -49,18 +49,23 @@ test("run the live version from the editor and watch it finish", async ({ page }
   await dialog.getByRole("button", { name: "Start run" }).click();
 
   await expect(page).toHaveURL(new RegExp(`/w/${ws}/runs/[0-9a-f-]{36}$`));
-  // Live: the page moves from running to succeeded on its own (runEvents subscription).
+  // Live: the page moves from running to succeeded on its own (runEvents subscription), on the
+  // canvas and in the timeline.
+  const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .wnode`);
+  const row = (id: string) => page.locator(`.gantt tr[data-node-id="${id}"]`);
   await expect(page.getByTestId("run-status")).toHaveText("running");
-  await expect(page.locator('tr[data-node-id="pause"]')).toContainText("running");
+  await expect(node("pause")).toHaveAttribute("data-status", "running");
+  await expect(row("pause")).toContainText("Running");
+  await expect(node("shout")).toHaveAttribute("data-status", "pending");
   await expect(page.getByTestId("run-status")).toHaveText("succeeded");
-  await expect(page.locator('tr[data-node-id="pause"]')).toContainText("succeeded");
-  const hello = page.locator('tr[data-node-id="hello"]');
-  const shout = page.locator('tr[data-node-id="shout"]');
-  await expect(hello).toContainText("succeeded");
-  await expect(shout).toContainText("succeeded");
-  await shout.getByRole("button", { name: /Details/ }).click();
+  for (const id of ["hello", "pause", "shout"]) {
+    await expect(node(id)).toHaveAttribute("data-status", "succeeded");
+    await expect(row(id)).toHaveAttribute("data-status", "succeeded");
+  }
+  // Details of a step: from the canvas, and from the timeline.
+  await node("shout").click();
   await expect(page.getByRole("region", { name: "Output of shout" })).toContainText('"WEAVER"');
-  await hello.getByRole("button", { name: /Details/ }).click();
+  await row("hello").getByRole("button", { name: "hello" }).click();
   await expect(page.getByRole("region", { name: "Logs of hello" })).toContainText("hi weaver");
   await screenshot(page, testInfo, "run-view");
 
