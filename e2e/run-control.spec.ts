@@ -30,6 +30,25 @@ const FAILING_GRAPH = {
   edges: [{ from: "prep", to: "boom" }],
 };
 
+/**
+ * Fails on every attempt, but retryably: `.invalid` never resolves (RFC 2606), and a DNS failure
+ * is network trouble, which is what retries are for. Three quick attempts.
+ */
+const RETRYING_GRAPH = {
+  version: 1,
+  inputs: {},
+  nodes: [
+    {
+      id: "fetch",
+      type: "http.request",
+      config: { method: "GET", url: "http://weft-e2e.invalid/" },
+      retry: { maxAttempts: 3, initialIntervalMs: 100, backoff: 1 },
+      position: { x: 0, y: 0 },
+    },
+  ],
+  edges: [],
+};
+
 function delayGraph(ms: number) {
   return {
     version: 1,
@@ -109,6 +128,11 @@ test("approve a waiting step: the run continues and succeeds", async ({ page }, 
     page.getByRole("status").filter({ hasText: "is waiting for approval: Ship it?" }),
   ).toBeVisible();
   await expect(page.getByRole("list", { name: "Status legend" })).toContainText("Waiting for approval");
+
+  // Keyboard: a focused canvas node opens its details with Enter.
+  await page.locator('.react-flow__node[data-id="prep"]').focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("region", { name: "Logs of prep" })).toContainText("preparing");
 
   // The step is selected from the canvas; its panel carries the decision.
   await node(page, "gate").click();
@@ -226,6 +250,33 @@ test("a failed run is retried from the failed step in a new run", async ({ page 
   await expect(timelineRow(page, "prep")).toContainText("reused");
   await expect(node(page, "boom")).toHaveAttribute("data-status", "failed");
   await screenshot(page, testInfo, "run-retried");
+  expect(errors).toEqual([]);
+});
+
+test("every attempt of a retried step is on the timeline", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const { user, ws } = await seed("attempts");
+  const agentId = await publishedAgent(user.token, ws, "Flaky", RETRYING_GRAPH);
+  const errors = collectPageErrors(page);
+  await signInViaUi(page, user.email);
+  const runId = await startRun(user.token, agentId);
+  await page.goto(`/w/${ws}/runs/${runId}`);
+
+  await expect(page.getByTestId("run-status")).toHaveText("failed");
+  const row = timelineRow(page, "fetch");
+  await expect(row).toHaveAttribute("data-status", "failed");
+  await expect(row.locator("td").nth(1)).toHaveText("3 of 3");
+  const bars = row.locator(".gantt-bar");
+  await expect(bars).toHaveCount(3);
+  await expect(bars.nth(0)).toHaveAttribute("title", /^Attempt 1 of 3, .*, failed: /);
+  await expect(bars.nth(1)).toHaveAttribute("title", /^Attempt 2 of 3, .*, failed: /);
+  await expect(bars.nth(2)).toHaveAttribute("title", /^Attempt 3 of 3, .*, failed$/);
+  await expect(row.locator(".gantt-track")).toHaveAttribute("aria-label", /fetch: failed, .*, 3 attempts/);
+
+  await row.getByRole("button", { name: "fetch" }).click();
+  await expect(page.getByRole("region", { name: "Attempts of fetch" }).getByRole("listitem")).toHaveCount(3);
+  await page.locator(".gantt").scrollIntoViewIfNeeded();
+  await screenshot(page, testInfo, "run-attempts");
   expect(errors).toEqual([]);
 });
 

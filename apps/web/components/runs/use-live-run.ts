@@ -3,12 +3,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useQuery, type CombinedError } from "urql";
 import { RUN, type RunData } from "@/lib/graphql";
-import { RUN_EVENT_STREAM, type RunEventStreamData } from "@/lib/graphql/runs";
+import { RUN_EVENT_STREAM, type RunEventItem, type RunEventStreamData } from "@/lib/graphql/runs";
 import { useStream } from "./use-stream";
 import { applyEvent, emptyLiveRun, isFinalRun, loadLiveRun, saveLiveRun, type LiveRun } from "./run-state";
 
 /** Bursts of events (parallel branches) become one refetch of the run's details. */
 const REFETCH_MS = 200;
+/** Events arriving within this window are applied together. */
+const BATCH_MS = 16;
 /** Writing the folded state to sessionStorage at most this often (and on page hide). */
 const SAVE_MS = 250;
 
@@ -51,9 +53,19 @@ export function useLiveRun(runId: string): LiveRunResult {
 
   // A stored state that already saw the final event needs no stream: nothing more will happen.
   const storedFinal = afterSeq !== null && isFinalRun(live.status) && live.lastSeq === afterSeq;
+  // Events are applied in batches (a replay delivers hundreds at once): one render per batch.
+  const queue = useRef<RunEventItem[]>([]);
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(flushTimer.current), []);
   const onEvent = useCallback(
     ({ runEvents: e }: RunEventStreamData) => {
-      setLive((s) => applyEvent(s, e));
+      queue.current.push(e);
+      if (!flushTimer.current)
+        flushTimer.current = setTimeout(() => {
+          flushTimer.current = undefined;
+          const batch = queue.current.splice(0);
+          setLive((s) => batch.reduce(applyEvent, s));
+        }, BATCH_MS);
       // Logs and partial output change no status; details are refetched for status changes only.
       if (e.status) {
         clearTimeout(refetchTimer.current);
