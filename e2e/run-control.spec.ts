@@ -283,11 +283,14 @@ test("every attempt of a retried step is on the timeline", async ({ page }, test
 test("a reload mid-run resumes the live view after the last seen event", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   const { user, ws } = await seed("reloader");
-  const agentId = await publishedAgent(user.token, ws, "Steady", delayGraph(4_000));
+  // The approval holds the run in flight for as long as the test needs, with no timing involved.
+  const agentId = await publishedAgent(user.token, ws, "Steady", APPROVAL_GRAPH);
   const errors = collectPageErrors(page);
-  // Every runEvents subscription the page opens, with its afterSeq.
-  const subscriptions: number[] = [];
-  page.on("websocket", (socket) =>
+  // Every runEvents subscription, with the page load (socket) it came from and its afterSeq.
+  const subscriptions: { socket: number; afterSeq: number }[] = [];
+  let sockets = 0;
+  page.on("websocket", (socket) => {
+    const index = sockets++;
     socket.on("framesent", ({ payload }) => {
       const text = typeof payload === "string" ? payload : payload.toString();
       const message = JSON.parse(text) as {
@@ -295,34 +298,49 @@ test("a reload mid-run resumes the live view after the last seen event", async (
         payload?: { query?: string; variables?: { afterSeq?: number } };
       };
       if (message.type === "subscribe" && message.payload?.query?.includes("runEvents"))
-        subscriptions.push(message.payload.variables?.afterSeq ?? 0);
-    }),
-  );
+        subscriptions.push({ socket: index, afterSeq: message.payload.variables?.afterSeq ?? 0 });
+    });
+  });
   await signInViaUi(page, user.email);
   const runId = await startRun(user.token, agentId);
   await page.goto(`/w/${ws}/runs/${runId}`);
-  await expect(node(page, "wait")).toHaveAttribute("data-status", "running");
-  await expect(node(page, "first")).toHaveAttribute("data-status", "succeeded");
-  await expect.poll(() => subscriptions).toEqual([0]);
+  await expect(node(page, "gate")).toHaveAttribute("data-status", "waiting");
+  await expect(node(page, "prep")).toHaveAttribute("data-status", "succeeded");
+  expect(subscriptions.map((s) => s.afterSeq)).toEqual([0]);
+  // What this tab has seen so far (the view keeps it in sessionStorage).
+  const seen = async () =>
+    page.evaluate((id) => {
+      const raw = sessionStorage.getItem(`weft:run-events:v1:${id}`);
+      return raw ? (JSON.parse(raw) as { lastSeq: number }).lastSeq : 0;
+    }, runId);
+  await expect.poll(seen).toBeGreaterThan(0);
+  const lastSeen = await seen();
 
+  const socketsBefore = sockets;
   await page.reload();
-  await expect(page.getByTestId("run-status")).toHaveText(/running|succeeded/);
-  // The second subscription resumed after what the first one had already delivered.
-  await expect.poll(() => subscriptions.length).toBe(2);
-  expect(subscriptions[1]).toBeGreaterThan(0);
+  await expect(node(page, "gate")).toHaveAttribute("data-status", "waiting");
+  // The new page subscribed after what the old one had already applied, not from the start.
+  await expect
+    .poll(() => subscriptions.filter((s) => s.socket >= socketsBefore).map((s) => s.afterSeq))
+    .toEqual([lastSeen]);
 
+  await gql(
+    `mutation($run: ID!) { approveNode(runId: $run, nodeId: "gate", approved: true) { id } }`,
+    { run: runId },
+    user.token,
+  );
   await expect(page.getByTestId("run-status")).toHaveText("succeeded");
-  for (const id of ["first", "wait", "last"]) {
+  for (const id of ["prep", "gate", "ship"]) {
     const row = timelineRow(page, id);
     await expect(row).toHaveAttribute("data-status", "succeeded");
     // Nothing counted twice: one attempt each, one bar each.
     await expect(row.locator("td").nth(1)).toHaveText(/^1( of \d+)?$/);
     await expect(row.locator(".gantt-bar")).toHaveCount(1);
+    await expect(row.locator(".gantt-track")).toHaveAttribute(
+      "aria-label",
+      new RegExp(`^${id}: succeeded, started at \\+.*, [\\d.]+ (ms|s)$`),
+    );
   }
-  await expect(timelineRow(page, "wait").locator(".gantt-track")).toHaveAttribute(
-    "aria-label",
-    /wait: succeeded, started at \+.*, [\d.]+ s/,
-  );
   await page.locator(".gantt").scrollIntoViewIfNeeded();
   await screenshot(page, testInfo, "run-timeline-after-reload");
   expect(errors).toEqual([]);
