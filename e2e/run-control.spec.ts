@@ -310,7 +310,10 @@ test("a reload mid-run resumes the live view after the last seen event", async (
   // What this tab has seen so far (the view keeps it in sessionStorage).
   const seen = async () =>
     page.evaluate((id) => {
-      const raw = sessionStorage.getItem(`weft:run-events:v1:${id}`);
+      // Runs in the page; the e2e tsconfig has no DOM types.
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } })
+        .sessionStorage;
+      const raw = storage.getItem(`weft:run-events:v1:${id}`);
       return raw ? (JSON.parse(raw) as { lastSeq: number }).lastSeq : 0;
     }, runId);
   await expect.poll(seen).toBeGreaterThan(0);
