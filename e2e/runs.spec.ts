@@ -9,8 +9,13 @@ const GREETER = {
   inputs: { who: { type: "string", default: "world", description: "Who to greet" } },
   nodes: [
     { id: "hello", type: "log", config: { message: "hi {{input.who}}" }, position: { x: 0, y: 0 } },
-    // Long enough to watch the run in flight, short enough for CI.
-    { id: "pause", type: "delay", config: { ms: 2500 }, position: { x: 300, y: 0 } },
+    // Holds the run in flight until someone decides: the live states are seen without timing.
+    {
+      id: "check",
+      type: "approval",
+      config: { message: "Greet {{input.who}}?" },
+      position: { x: 300, y: 0 },
+    },
     {
       id: "shout",
       type: "transform",
@@ -19,8 +24,8 @@ const GREETER = {
     },
   ],
   edges: [
-    { from: "hello", to: "pause" },
-    { from: "pause", to: "shout" },
+    { from: "hello", to: "check" },
+    { from: "check", to: "shout" },
   ],
 };
 
@@ -49,18 +54,28 @@ test("run the live version from the editor and watch it finish", async ({ page }
   await dialog.getByRole("button", { name: "Start run" }).click();
 
   await expect(page).toHaveURL(new RegExp(`/w/${ws}/runs/[0-9a-f-]{36}$`));
-  // Live: the page moves from running to succeeded on its own (runEvents subscription).
+  // Live: the page moves from running to succeeded on its own (runEvents subscription), on the
+  // canvas and in the timeline.
+  const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .wnode`);
+  const row = (id: string) => page.locator(`.gantt tr[data-node-id="${id}"]`);
   await expect(page.getByTestId("run-status")).toHaveText("running");
-  await expect(page.locator('tr[data-node-id="pause"]')).toContainText("running");
+  await expect(node("check")).toHaveAttribute("data-status", "waiting");
+  await expect(row("check")).toContainText("Waiting for approval");
+  await expect(node("shout")).toHaveAttribute("data-status", "pending");
+  await expect(page.getByText("Live (event")).toBeVisible();
+  await node("check").click();
+  // The question is rendered with the run's input.
+  await expect(page.getByRole("group", { name: "Approval for check" })).toContainText("Greet weaver?");
+  await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByTestId("run-status")).toHaveText("succeeded");
-  await expect(page.locator('tr[data-node-id="pause"]')).toContainText("succeeded");
-  const hello = page.locator('tr[data-node-id="hello"]');
-  const shout = page.locator('tr[data-node-id="shout"]');
-  await expect(hello).toContainText("succeeded");
-  await expect(shout).toContainText("succeeded");
-  await shout.getByRole("button", { name: /Details/ }).click();
+  for (const id of ["hello", "check", "shout"]) {
+    await expect(node(id)).toHaveAttribute("data-status", "succeeded");
+    await expect(row(id)).toHaveAttribute("data-status", "succeeded");
+  }
+  // Details of a step: from the canvas, and from the timeline.
+  await node("shout").click();
   await expect(page.getByRole("region", { name: "Output of shout" })).toContainText('"WEAVER"');
-  await hello.getByRole("button", { name: /Details/ }).click();
+  await row("hello").getByRole("button", { name: "hello" }).click();
   await expect(page.getByRole("region", { name: "Logs of hello" })).toContainText("hi weaver");
   await screenshot(page, testInfo, "run-view");
 

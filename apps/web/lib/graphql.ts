@@ -291,44 +291,6 @@ export interface RunSummary {
   agent: { id: string; name: string };
   version: { id: string; number: number };
 }
-export const RUNS = gql`
-  query Runs($workspaceId: ID!, $status: RunStatus, $first: Int, $after: String) {
-    runs(workspaceId: $workspaceId, status: $status, first: $first, after: $after) {
-      edges {
-        cursor
-        node {
-          id
-          status
-          trigger
-          startedAt
-          finishedAt
-          tokens
-          costUsd
-          error
-          agent {
-            id
-            name
-          }
-          version {
-            id
-            number
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
-export type RunsData = {
-  runs: {
-    edges: { cursor: string; node: RunSummary }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-};
-
 export interface AgentSummary {
   id: string;
   name: string;
@@ -587,29 +549,7 @@ export const RUN = gql`
 `;
 export type RunData = { run: RunDetail | null };
 
-export const RUN_EVENTS = gql`
-  subscription RunEvents($runId: ID!, $afterSeq: Int) {
-    runEvents(runId: $runId, afterSeq: $afterSeq) {
-      seq
-      runId
-      type
-      nodeId
-      status
-      at
-    }
-  }
-`;
-export type RunEventsData = {
-  runEvents: {
-    seq: number;
-    runId: string;
-    type: string;
-    nodeId: string | null;
-    status: string | null;
-    at: string;
-  };
-};
-
+/** The run event stream is RUN_EVENT_STREAM in ./graphql/runs.ts (with each event's data). */
 export const CANCEL_RUN = gql`
   mutation CancelRun($runId: ID!) {
     cancelRun(runId: $runId) {

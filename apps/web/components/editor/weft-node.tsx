@@ -9,6 +9,9 @@ export interface WeftNodeData extends Record<string, unknown> {
   label: string;
   issueCount: number;
   firstIssue: string | undefined;
+  /** Run view only: the node's live status (lower case), shown as text and colour. */
+  status?: string;
+  statusLabel?: string;
 }
 
 export type WeftFlowNode = Node<WeftNodeData, "weft">;
@@ -17,13 +20,15 @@ export type WeftFlowNode = Node<WeftNodeData, "weft">;
 export const WeftNode = memo(function WeftNode({ id, data, selected }: NodeProps<WeftFlowNode>) {
   return (
     <div
-      className={`wnode wnode-${data.category}${selected ? " wnode-selected" : ""}${data.issueCount ? " wnode-invalid" : ""}`}
+      className={`wnode wnode-${data.category}${selected ? " wnode-selected" : ""}${data.issueCount ? " wnode-invalid" : ""}${data.status ? ` wnode-run wnode-st-${data.status}` : ""}`}
       data-node-id={id}
+      data-status={data.status}
       title={data.firstIssue}
     >
       <Handle type="target" position={Position.Left} />
       <div className="wnode-kicker">{data.title}</div>
       <div className="wnode-label">{data.label}</div>
+      {data.statusLabel && <div className="wnode-status">{data.statusLabel}</div>}
       {data.issueCount > 0 && (
         <span
           className="wnode-issues"

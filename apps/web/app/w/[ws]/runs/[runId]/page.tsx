@@ -5,5 +5,6 @@ export const metadata: Metadata = { title: "Run" };
 
 export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
   const { runId } = await params;
-  return <RunView runId={runId} />;
+  // Keyed: another run (e.g. after a retry) starts with a fresh live state.
+  return <RunView key={runId} runId={runId} />;
 }
