@@ -230,6 +230,15 @@ export async function fuzzDrill(p: FuzzParams): Promise<DrillResult> {
     report.fact("withoutPath", withoutPath, `rejections without path ${withoutPath}`);
     report.fact("internalLogged", internalLogged, `internal errors in the gateway log ${internalLogged}`);
     report.check(internalLogged === 0, `the gateway logged ${internalLogged} internal errors`);
+    // The first logged causes, so a failing run says what broke without a rerun.
+    const log = gateway.log();
+    for (
+      let at = log.indexOf("internal error"), n = 0;
+      at >= 0 && n < 2;
+      at = log.indexOf("internal error", at + 1), n++
+    ) {
+      report.fail(`gateway log: ${log.slice(at, at + 1_500)}`);
+    }
     return report.finish();
   } finally {
     await gateway?.kill("SIGKILL");

@@ -199,8 +199,11 @@ const MUTATIONS: Mutation[] = [
     if (!v || typeof v !== "object" || Array.isArray(v) || !Array.isArray(v["nodes"])) return v;
     const nodes = v["nodes"] as Record<string, Json>[];
     if (nodes.length < 2) return v;
-    const a = nodes[pick % nodes.length]!;
-    const b = nodes[(pick + 1) % nodes.length]!;
+    const a = nodes[pick % nodes.length];
+    const b = nodes[(pick + 1) % nodes.length];
+    const isObject = (n: unknown): n is Record<string, Json> =>
+      !!n && typeof n === "object" && !Array.isArray(n);
+    if (!isObject(a) || !isObject(b)) return v;
     const config = a["config"] ?? null;
     a["config"] = b["config"] ?? null;
     b["config"] = config;
