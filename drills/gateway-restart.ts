@@ -3,7 +3,7 @@ import { createTestDatabase } from "@weft/db/testing";
 import { Api, OPS, publishedAgent, signUpWithWorkspace, startRun } from "./lib/api.ts";
 import { compareSeqs, followRunEvents, type Followed, type StreamedEvent } from "./lib/follow-run.ts";
 import { drillInfra } from "./lib/infra.ts";
-import { startGatewayProcess, type GatewayProcess } from "./lib/processes.ts";
+import { checkWarnings, startGatewayProcess, type GatewayProcess } from "./lib/processes.ts";
 import { Report, sleep, waitFor, withTimeout, type DrillDefinition, type DrillResult } from "./lib/report.ts";
 import { auditRuns, storedSeqs, waitForRuns } from "./lib/runs.ts";
 import { drillStack, gatewayEnv, inProcessWorker } from "./lib/stack.ts";
@@ -48,8 +48,10 @@ export async function gatewayRestartDrill(p: GatewayRestartParams): Promise<Dril
   const stack = drillStack({ ...infra, appUrl: db.appUrl });
   const worker = await inProcessWorker(stack);
   let gateway: GatewayProcess | null = null;
+  const gateways: GatewayProcess[] = [];
   try {
     gateway = await startGatewayProcess("gateway-1", gatewayEnv(stack));
+    gateways.push(gateway);
     const { port, url, wsUrl } = gateway;
     const api = new Api(url);
     const { workspaceId } = await signUpWithWorkspace(api, "restart");
@@ -112,6 +114,7 @@ export async function gatewayRestartDrill(p: GatewayRestartParams): Promise<Dril
       await gateway.kill(signal);
       await sleep(p.downMs);
       gateway = await startGatewayProcess(`gateway-${stage + 1}`, gatewayEnv(stack), { port });
+      gateways.push(gateway);
       outages.push({ from, to: new Date() });
     }
     await approveAll(stages);
@@ -178,6 +181,7 @@ export async function gatewayRestartDrill(p: GatewayRestartParams): Promise<Dril
       duringOutages > 0,
       "no event was written while the gateway was down: the drill proved nothing",
     );
+    checkWarnings(report, gateways);
     return report.finish();
   } finally {
     await gateway?.kill("SIGKILL");

@@ -10,7 +10,7 @@ import { Sink } from "../apps/temporal-worker/src/testing/sink.ts";
 import { Api, publishedAgent, signUpWithWorkspace, startRun } from "./lib/api.ts";
 import { compareSeqs, followRunEvents, type Followed } from "./lib/follow-run.ts";
 import { drillInfra } from "./lib/infra.ts";
-import { startGatewayProcess, startWorkerProcess, type AppProcess } from "./lib/processes.ts";
+import { checkWarnings, startGatewayProcess, startWorkerProcess, type AppProcess } from "./lib/processes.ts";
 import { Report, sleep, waitFor, withTimeout, type DrillDefinition, type DrillResult } from "./lib/report.ts";
 import { auditRuns, storedSeqs, waitForRuns } from "./lib/runs.ts";
 import { drillStack, gatewayEnv, workerEnv } from "./lib/stack.ts";
@@ -183,6 +183,15 @@ export async function postgresRestartDrill(p: PostgresRestartParams): Promise<Dr
     report.fact("resumes", resumes, `resubscriptions ${resumes}`);
     report.check(missed === 0, `${missed} events missed by clients`);
     report.check(duplicates === 0, `${duplicates} events duplicated or out of order`);
+    // Proof the outage hit work in progress: activity attempts that failed for want of a database.
+    const failedActivities = (worker.log().match(/Activity failed/g) ?? []).length;
+    report.fact(
+      "failedActivities",
+      failedActivities,
+      `activity attempts failed by the outage ${failedActivities}`,
+    );
+    report.check(failedActivities > 0, "no activity failed during the outage: the drill proved nothing");
+    checkWarnings(report, processes);
     return report.finish();
   } finally {
     for (const proc of processes) await proc.kill("SIGKILL");

@@ -1,6 +1,6 @@
 import { createHarness } from "../apps/temporal-worker/src/testing/harness.ts";
 import { Sink } from "../apps/temporal-worker/src/testing/sink.ts";
-import { startWorkerProcess, type AppProcess } from "./lib/processes.ts";
+import { checkWarnings, startWorkerProcess, type AppProcess } from "./lib/processes.ts";
 import { Report, sleep, withTimeout, type DrillDefinition, type DrillResult } from "./lib/report.ts";
 import { auditRuns } from "./lib/runs.ts";
 
@@ -132,6 +132,7 @@ export async function workerKillDrill(p: WorkerKillParams): Promise<DrillResult>
         .slice(0, 3)
         .join(", ")}`,
     );
+    checkWarnings(report, workers);
     return report.finish();
   } finally {
     for (const w of workers) await w.kill("SIGKILL");

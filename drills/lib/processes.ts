@@ -1,3 +1,4 @@
+import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@weft/devstack/ports";
 import { startService, type RunningService } from "@weft/devstack/processes";
@@ -37,6 +38,9 @@ async function startApp(
   onOutput?: (text: string) => void,
 ): Promise<AppProcess> {
   let log = "";
+  // DRILLS_LOG_DIR=dir keeps every process's output in dir/<name>.log (what happened, after the fact).
+  const file = process.env.DRILLS_LOG_DIR ? path.join(process.env.DRILLS_LOG_DIR, `${name}.log`) : null;
+  if (file) mkdirSync(path.dirname(file), { recursive: true });
   const service = await startService({
     name,
     command: process.execPath,
@@ -49,6 +53,7 @@ async function startApp(
     echo: false,
     onOutput: (text) => {
       log += text;
+      if (file) appendFileSync(file, text);
       onOutput?.(text);
     },
   });
@@ -107,4 +112,28 @@ export async function startGatewayProcess(
     /gateway listening on/,
   );
   return { ...app, port, url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
+}
+
+/** Lines of process output that signal a problem even when every check passed (leaks, lost promises). */
+const WARNING =
+  /MaxListenersExceededWarning|UnhandledPromiseRejection|unhandled (promise )?rejection|uncaught exception/i;
+
+export function warningsIn(processes: AppProcess[]): string[] {
+  return processes.flatMap((p) =>
+    p
+      .log()
+      .split("\n")
+      .filter((line) => WARNING.test(line))
+      .map((line) => `${p.name}: ${line.trim().slice(0, 300)}`),
+  );
+}
+
+/** Records the processes' warnings as a fact and fails the drill if there are any. */
+export function checkWarnings(
+  report: { fact(key: string, value: number, line: string): void; check(ok: boolean, message: string): void },
+  processes: AppProcess[],
+): void {
+  const warnings = warningsIn(processes);
+  report.fact("processWarnings", warnings.length, `process warnings ${warnings.length}`);
+  report.check(warnings.length === 0, `process warnings: ${warnings.slice(0, 3).join(" | ")}`);
 }
