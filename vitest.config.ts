@@ -8,7 +8,12 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
   },
   test: {
-    include: ["{apps,packages}/*/src/**/*.test.ts", "apps/web/lib/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: [
+      "{apps,packages}/*/src/**/*.test.ts",
+      "apps/web/lib/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "drills/**/*.test.ts",
+    ],
     exclude: ["**/node_modules/**", "e2e/**", "**/.next/**"],
     // Starts throw-away PostgreSQL + Temporal unless the orchestrator already provides them.
     globalSetup: ["./vitest.global-setup.ts"],

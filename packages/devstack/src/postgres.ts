@@ -10,6 +10,11 @@ export interface StartPostgresOptions {
   port: number;
   /** false: the data directory is deleted on stop (tests). */
   persistent: boolean;
+  /**
+   * fsync and full-page writes (default: when persistent). A throw-away cluster that must survive
+   * its own restarts (the Postgres drill) keeps its data dir but needs no crash safety.
+   */
+  durable?: boolean;
   user?: string;
   password?: string;
 }
@@ -60,7 +65,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Running
       "max_connections=300",
       // Throwaway clusters trade durability for speed; a persistent dev
       // cluster keeps the safe defaults so a crash cannot corrupt it.
-      ...(opts.persistent
+      ...((opts.durable ?? opts.persistent)
         ? []
         : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
     ],

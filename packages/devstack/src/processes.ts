@@ -12,6 +12,8 @@ export interface ServiceSpec {
   readyTimeoutMs?: number;
   /** Print the child's output with a `[name]` prefix (start), or keep it for failures only (test). */
   echo: boolean;
+  /** Every chunk of the child's stdout and stderr, from the first byte (drills keep whole logs). */
+  onOutput?: (text: string) => void;
 }
 
 export interface RunningService {
@@ -21,6 +23,8 @@ export interface RunningService {
   output(): string;
   exited: Promise<number | null>;
   stop(): Promise<void>;
+  /** Sends `signal` to the whole process group (SIGKILL: a crash, no chance to clean up) and waits for the exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 const COLORS = [36, 35, 33, 32, 34];
@@ -41,6 +45,7 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
   const onData = (chunk: Buffer) => {
     const text = chunk.toString();
     buffer = (buffer + text).slice(-16_000);
+    spec.onOutput?.(text);
     if (spec.echo) {
       for (const line of text.split("\n")) if (line.trim()) process.stdout.write(prefix + line + "\n");
     }
@@ -65,6 +70,11 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
         clearTimeout(timer);
       })();
       return stopping;
+    },
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      killGroup(child.pid, signal);
+      await exited;
     },
   };
 

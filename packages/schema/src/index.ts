@@ -6,6 +6,7 @@ export * from "./expressions.ts";
 export * from "./catalogue.ts";
 export * from "./validate.ts";
 export * from "./inputs.ts";
+export * from "./text.ts";
 export type { AnyNodeType, NodeCategory, NodeKind, NodeTypeDefinition } from "./node-types/define.ts";
 export { NODE_CATEGORIES } from "./node-types/define.ts";
 export type { HttpRequestConfig } from "./node-types/http.ts";

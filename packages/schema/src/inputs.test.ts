@@ -26,6 +26,14 @@ describe("resolveRunInput", () => {
     ]);
   });
 
+  it("rejects text PostgreSQL cannot store, naming the input", () => {
+    const r = resolveRunInput(inputs, { limit: 1, subreddit: "a\u0000b", tags: [{ x: "\ud800" }] });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => e.name)).toEqual(["subreddit", "tags"]);
+    expect(r.errors[0]?.message).toMatch(/must not contain NUL/);
+  });
+
   it("rejects non-object input", () => {
     expect(resolveRunInput(inputs, [1]).ok).toBe(false);
   });

@@ -5,6 +5,7 @@
 import { matchesInputType, type Graph } from "./graph.ts";
 import { didYouMean } from "./suggest.ts";
 import { isPlainObject } from "./templates.ts";
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPaths } from "./text.ts";
 
 export interface RunInputIssue {
   name: string;
@@ -40,6 +41,10 @@ export function resolveRunInput(inputs: Graph["inputs"], provided: unknown): Run
     }
     if (!matchesInputType(def.type, v)) {
       errors.push({ name, message: `input "${name}" must be of type ${def.type}` });
+      continue;
+    }
+    if (unstorableTextPaths(v, 1).length) {
+      errors.push({ name, message: `input "${name}" ${UNSTORABLE_TEXT_MESSAGE}` });
       continue;
     }
     value[name] = v;

@@ -32,6 +32,16 @@ describe("validateGraph", () => {
     expect(errorsOf({ version: 2, nodes: [] })[0]?.message).toBe("version must be 1");
   });
 
+  it("refuses strings and keys PostgreSQL cannot store, with their path", () => {
+    const graph = clone();
+    graph.nodes[1]!.config = { ...graph.nodes[1]!.config, prompt: "Summarize\u0000" };
+    const issue = only(graph, "invalid_value");
+    expect(issue).toMatchObject({ path: ["nodes", 1, "config", "prompt"], nodeId: "summarize" });
+    expect(issue.message).toMatch(/must not contain NUL/);
+    const badKey = { ...clone(), inputs: { ["x\ud800"]: { type: "string" } } };
+    expect(errorsOf(badKey).some((e) => e.path.join(".") === "inputs.x\ud800")).toBe(true);
+  });
+
   it("reports a missing required config field with node and field", () => {
     const g = clone();
     g.nodes[1] = { id: "summarize", type: "llm.generate", config: { model: "openai/gpt-4o-mini" } };

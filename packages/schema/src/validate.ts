@@ -10,6 +10,7 @@ import { findCycles, upstreamMap } from "./graph-order.ts";
 import { edgeLabel, fromZodIssues, makeIssue, type GraphIssue, type IssueContext } from "./issues.ts";
 import type { AnyNodeType } from "./node-types/define.ts";
 import { didYouMean } from "./suggest.ts";
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPaths } from "./text.ts";
 import {
   formatPath,
   isPlainObject,
@@ -56,6 +57,9 @@ export function validateGraph(input: unknown): ValidateResult {
   const shape = GraphSchema.safeParse(input, { reportInput: true });
   if (!shape.success) errors.push(...fromZodIssues(ctx, shape.error.issues, [], GraphSchema));
   if (!isPlainObject(input)) return { ok: false, errors };
+  for (const path of unstorableTextPaths(input)) {
+    errors.push(makeIssue(ctx, "invalid_value", path, UNSTORABLE_TEXT_MESSAGE));
+  }
 
   const nodes = collectNodes(rawNodes);
   const ids = new Set<string>();

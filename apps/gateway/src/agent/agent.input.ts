@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, Int } from "type-graphql";
 import { z } from "zod";
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from "@weft/schema";
 import { JSONScalar } from "../common/scalars.ts";
 import { ZName } from "../workspace/workspace.input.ts";
 
@@ -54,7 +55,10 @@ export class SetLiveVersionArgs {
 
 export const MAX_SPEC_LENGTH = 200_000;
 
-const ZSpec = z.string().max(MAX_SPEC_LENGTH, `must be at most ${MAX_SPEC_LENGTH} characters`);
+const ZSpec = z
+  .string()
+  .max(MAX_SPEC_LENGTH, `must be at most ${MAX_SPEC_LENGTH} characters`)
+  .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 
 export const ZCreateAgent = z.object({ name: ZName, spec: ZSpec.nullish() });
 export const ZUpdateDraft = z.object({
@@ -62,7 +66,12 @@ export const ZUpdateDraft = z.object({
   expectedRevision: z.number().int().min(0, "must not be negative").nullish(),
 });
 export const ZPublish = z.object({
-  note: z.string().trim().max(2000, "must be at most 2000 characters").nullish(),
+  note: z
+    .string()
+    .trim()
+    .max(2000, "must be at most 2000 characters")
+    .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE)
+    .nullish(),
 });
 
 /** A new agent with nothing in it yet. */

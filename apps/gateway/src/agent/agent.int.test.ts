@@ -172,6 +172,37 @@ describe("updateDraft", () => {
     expect(errorCode(bad)).toBe("BAD_USER_INPUT");
     expect(errorCode(await gql(h.gateway, owner.token, OPS.updateDraft, { agentId }))).toBe("BAD_USER_INPUT");
   });
+
+  // Found by the fuzz drill: PostgreSQL cannot store U+0000 (text, jsonb) or a lone surrogate
+  // (jsonb), which used to surface as INTERNAL from the UPDATE.
+  it("refuses text PostgreSQL cannot store as BAD_USER_INPUT naming the field", async () => {
+    const agentId = await createAgent(h.gateway, owner.token, workspaceId);
+    const graph = {
+      version: 1,
+      nodes: [{ id: "say", type: "log", config: { message: "hi\u0000there" } }],
+      edges: [],
+    };
+    const badGraph = await gql(h.gateway, owner.token, OPS.updateDraft, { agentId, graph });
+    expect(errorCode(badGraph)).toBe("BAD_USER_INPUT");
+    expect(badGraph.json.errors?.[0]?.extensions?.["details"]).toMatchObject({
+      argument: "graph",
+      issues: [{ path: ["nodes", 0, "config", "message"], nodeId: "say", code: "invalid_value" }],
+    });
+    const surrogate = await gql(h.gateway, owner.token, OPS.updateDraft, {
+      agentId,
+      graph: { ...graph, nodes: [{ id: "say", type: "log", config: { message: "hi \ud800" } }] },
+    });
+    expect(errorCode(surrogate)).toBe("BAD_USER_INPUT");
+    const badSpec = await gql(h.gateway, owner.token, OPS.updateDraft, {
+      agentId,
+      spec: `${SPEC("nul")}\n\u0000\n`,
+    });
+    expect(errorCode(badSpec)).toBe("BAD_USER_INPUT");
+    expect(badSpec.json.errors?.[0]?.extensions?.["details"]).toMatchObject({ fields: [{ path: "spec" }] });
+    const badName = await gql(h.gateway, owner.token, OPS.createAgent, { w: workspaceId, name: "a\u0000b" });
+    expect(errorCode(badName)).toBe("BAD_USER_INPUT");
+    expect(h.logged).toEqual([]);
+  });
 });
 
 describe("publishing", () => {

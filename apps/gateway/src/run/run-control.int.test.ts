@@ -146,6 +146,10 @@ test("bad input is BAD_USER_INPUT naming the input; an unpublished agent names v
   const details = bad.json.errors![0]!.extensions!["details"] as { issues: Array<{ path: string[] }> };
   const paths = details.issues.map((i) => i.path.join("."));
   expect(paths).toEqual(expect.arrayContaining(["input.who", "input.extra"]));
+  // Text PostgreSQL cannot store (found by the fuzz drill) is the input's fault, not a server error.
+  const nul = await gql(h.gateway, owner.token, START, { a: agentId, input: { who: "a\u0000b" } });
+  expect(errorCode(nul)).toBe("BAD_USER_INPUT");
+  expect(JSON.stringify(nul.json.errors![0]!.extensions)).toContain('"input","who"');
 
   const draftOnly = await createAgent(h.gateway, owner.token, workspaceId, flow);
   const unpublished = await gql(h.gateway, owner.token, START, { a: draftOnly });
@@ -252,6 +256,15 @@ describe("approvals", () => {
     await isWaiting;
     const asViewer = await gql(h.gateway, viewer.token, APPROVE, { r: startRun.id, n: "ask", ok: true });
     expect(errorCode(asViewer)).toBe("FORBIDDEN");
+    // A comment PostgreSQL cannot store would fail the run's bookkeeping after the signal.
+    const nulComment = await gql(h.gateway, owner.token, APPROVE, {
+      r: startRun.id,
+      n: "ask",
+      ok: true,
+      c: "ok\u0000",
+    });
+    expect(errorCode(nulComment)).toBe("BAD_USER_INPUT");
+    expect(JSON.stringify(nulComment.json.errors![0]!.extensions)).toContain('"comment"');
     const asStranger = await gql(h.gateway, stranger.token, APPROVE, { r: startRun.id, n: "ask", ok: true });
     expect(errorCode(asStranger)).toBe("NOT_FOUND");
     const strangerStream = await collect(null, stranger.token, startRun.id);

@@ -4,10 +4,12 @@ import { withWorkspace, type Db, type Tx } from "@weft/db";
 import type { RunEventListener } from "@weft/db/run-event-listener";
 import { appendEvent, createQueuedRun } from "@weft/db/run-events";
 import {
+  UNSTORABLE_TEXT_MESSAGE,
   WORKFLOW_SIGNALS,
   WORKFLOW_TYPES,
   resolveRunInput,
   runWorkflowId,
+  isStorableText,
   validateGraph,
   type ApprovalSignal,
   type RunAgentInput,
@@ -15,6 +17,7 @@ import {
 } from "@weft/schema";
 import { locateWorkspace, mutateIn, notFound, recordAudit, type Actor } from "../auth/access.ts";
 import type { GatewayContext } from "../context.ts";
+import { badField } from "../common/input.ts";
 import { AppError } from "../errors.ts";
 
 /** What run control needs beyond the database: Temporal, the queue workers poll, run events. */
@@ -229,6 +232,9 @@ export async function approveNode(
   ctx: GatewayContext,
   args: { runId: string; nodeId: string; approved: boolean; comment?: string | null },
 ): Promise<void> {
+  // The comment ends up in the node's output (jsonb): refuse what PostgreSQL cannot store up front,
+  // instead of failing the run's bookkeeping after the signal.
+  if (args.comment && !isStorableText(args.comment)) throw badField("comment", UNSTORABLE_TEXT_MESSAGE);
   const workspaceId = await locateWorkspace(ctx, "run", args.runId);
   const signal = await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor): Promise<ApprovalSignal> => {
     const run = await tx.run.findUnique({

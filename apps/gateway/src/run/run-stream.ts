@@ -9,7 +9,7 @@ const PAGE = 500;
  * the rows (RLS-scoped) after their last sequence number, so nothing is missed or reordered, and
  * a reconnect of the listener just means "read again".
  */
-class Waker {
+export class Waker {
   private pending = true;
   private wake: (() => void) | null = null;
   signal = () => {
@@ -17,10 +17,16 @@ class Waker {
     this.wake?.();
   };
   async wait(stop: AbortSignal): Promise<void> {
-    if (!this.pending) {
+    if (!this.pending && !stop.aborted) {
       await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        stop.addEventListener("abort", () => resolve(), { once: true });
+        // Removed again on a normal wake-up: one listener per wait would pile up on the signal for
+        // as long as the subscription lives (Node warns after 10: found by the Postgres drill).
+        const onAbort = () => resolve();
+        stop.addEventListener("abort", onAbort, { once: true });
+        this.wake = () => {
+          stop.removeEventListener("abort", onAbort);
+          resolve();
+        };
       });
     }
     this.wake = null;

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID } from "type-graphql";
 import { z } from "zod";
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from "@weft/schema";
 import { Role } from "../common/enums.ts";
 import { ZEmail } from "../auth/auth.input.ts";
 
@@ -52,7 +53,12 @@ export class RevokeInvitationArgs {
   id!: string;
 }
 
-export const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+export const ZName = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(100, "must be at most 100 characters")
+  .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 
 export const ZCreateWorkspace = z.object({ name: ZName });
 export const ZInviteEmail = z.object({ email: ZEmail });

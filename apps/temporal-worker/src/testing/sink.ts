@@ -84,7 +84,8 @@ export class Sink {
         return reply(200, { applied: true, key });
       }
       case "/echo":
-        return reply(200, { headers: req.headers, body });
+        // ?status=500: a failing service that puts the request in its error body.
+        return reply(Number(q.get("status") ?? 200), { headers: req.headers, body });
       default:
         return reply(404, { error: "no such route" });
     }
