@@ -94,6 +94,7 @@ for (const scenario of selected) {
     report = { id: scenario.id, title: scenario.title, seconds: (performance.now() - t0) / 1000, ...r };
   } catch (err) {
     console.error((err as Error).stack ?? String(err));
+    ctx.dumpServices();
     report = {
       id: scenario.id,
       title: scenario.title,

@@ -93,6 +93,7 @@ export class BenchContext {
         },
       });
       this.onClose(apps.stop);
+      this.appsStarted = apps.services;
       await apps.start(["gateway", "worker"]);
       const gatewayEnv = apps.specs.find((s) => s.name === "gateway")!.env;
       const admin = createPrisma(apps.db.adminUrl, { poolMax: 4 });
@@ -168,9 +169,23 @@ export class BenchContext {
     });
   }
 
+  private readonly services: RunningService[] = [];
+
   private async service(spec: ServiceSpec): Promise<RunningService> {
     const service = await startService(spec);
+    this.services.push(service);
     this.onClose(service.stop);
     return service;
   }
+
+  /** Prints the last output of the named (or all) processes started for the bench. */
+  dumpServices(names?: string[]): void {
+    const apps = this.lazy.has("apps") ? this.appsStarted : [];
+    for (const s of [...apps, ...this.services]) {
+      if (!names || names.includes(s.name))
+        console.error(`── last output of ${s.name}:\n${s.output().slice(-3000)}`);
+    }
+  }
+
+  private appsStarted: RunningService[] = [];
 }

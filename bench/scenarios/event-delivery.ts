@@ -14,7 +14,7 @@ import type { BenchContext } from "../lib/context.ts";
 import { gql, wsClients } from "../lib/graphql.ts";
 import type { Row, Scenario } from "../lib/report.ts";
 import { seedAgent, seedTenant } from "../lib/seed.ts";
-import { sleep, summarize, wallNow, type Summary } from "../lib/stats.ts";
+import { sleep, summarize, wallNow } from "../lib/stats.ts";
 
 const TRANSFORMS = 10;
 const COUNTS = [1, 100, 1000] as const;
@@ -175,51 +175,65 @@ export const eventDeliveryScenario: Scenario<BenchContext> = {
       }
     };
 
+    const deliveries = async (count: number) => {
+      const result = {
+        weft: [] as number[],
+        bare: [] as number[],
+        stored: [] as number[],
+        events: 0,
+        missing: 0,
+      };
+      for (let r = 0; r < RUNS_FOR[count]!; r++) {
+        for (const side of ["weft", "bare"] as const) {
+          ctx.log(`  ${count} subscriber(s), ${side}, run ${r + 1}/${RUNS_FOR[count]}`);
+          const o = await oneRun(side, count);
+          result[side].push(...o.latency);
+          result.missing += o.missingReference;
+          if (side === "weft") {
+            result.stored.push(...o.fromStored);
+            result.events += o.perSubscriber;
+          }
+        }
+      }
+      return {
+        weft: summarize(result.weft),
+        bare: summarize(result.bare),
+        stored: summarize(result.stored),
+        events: result.events / RUNS_FOR[count]!,
+        missing: result.missing,
+      };
+    };
+
     const rows: Row[] = [];
     const notes: string[] = [];
     try {
       await oneRun("weft", 1); // warm-up
       await oneRun("bare", 1);
       for (const count of COUNTS) {
-        const result = {
-          weft: [] as number[],
-          bare: [] as number[],
-          stored: [] as number[],
-          events: 0,
-          missing: 0,
-        };
-        for (let r = 0; r < RUNS_FOR[count]!; r++) {
-          for (const side of ["weft", "bare"] as const) {
-            ctx.log(`  ${count} subscriber(s), ${side}, run ${r + 1}/${RUNS_FOR[count]}`);
-            const o = await oneRun(side, count);
-            result[side].push(...o.latency);
-            result.missing += o.missingReference;
-            if (side === "weft") {
-              result.stored.push(...o.fromStored);
-              result.events += o.perSubscriber;
-            }
-          }
-        }
-        const w: Summary = summarize(result.weft);
-        const b: Summary = summarize(result.bare);
-        const stored = summarize(result.stored);
         const label = `${count} subscriber${count === 1 ? "" : "s"}`;
-        rows.push(
-          { metric: `${label}: p50`, unit: "ms", weft: w.p50, baseline: b.p50 },
-          {
-            metric: `${label}: p95`,
-            unit: "ms",
-            weft: w.p95,
-            baseline: b.p95,
-            ...(count === 100 ? { target: { on: "weft" as const, op: "<=" as const, value: 50 } } : {}),
-          },
-          { metric: `${label}: max`, unit: "ms", weft: w.max, baseline: b.max },
-        );
-        notes.push(
-          `${label}: ${w.n} weft samples (${result.events} live events per subscriber per run), ${b.n} bare; ` +
-            `stored event time → receipt p50 ${stored.p50.toFixed(1)} / p95 ${stored.p95.toFixed(1)} ms` +
-            (result.missing ? `; ${result.missing} receipts without a reference NOTIFY` : ""),
-        );
+        try {
+          const r = await deliveries(count);
+          rows.push(
+            { metric: `${label}: p50`, unit: "ms", weft: r.weft.p50, baseline: r.bare.p50 },
+            {
+              metric: `${label}: p95`,
+              unit: "ms",
+              weft: r.weft.p95,
+              baseline: r.bare.p95,
+              ...(count === 100 ? { target: { on: "weft" as const, op: "<=" as const, value: 50 } } : {}),
+            },
+            { metric: `${label}: max`, unit: "ms", weft: r.weft.max, baseline: r.bare.max },
+          );
+          notes.push(
+            `${label}: ${r.weft.n} weft samples (${r.events} live events per subscriber per run), ${r.bare.n} bare; ` +
+              `stored event time → receipt p50 ${r.stored.p50.toFixed(1)} / p95 ${r.stored.p95.toFixed(1)} ms` +
+              (r.missing ? `; ${r.missing} receipts without a reference NOTIFY` : ""),
+          );
+        } catch (err) {
+          ctx.log(`  ${label} failed: ${(err as Error).message}`);
+          ctx.dumpServices(["gateway"]);
+          notes.push(`${label}: FAILED — ${(err as Error).message}`);
+        }
       }
     } finally {
       await reference.end();
