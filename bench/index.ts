@@ -49,7 +49,6 @@ if (values.help) {
       "npm run bench [-- --only 1,3 --iterations N]",
       ...SCENARIOS.map((s) => `  ${s.id}  ${s.title}`),
       "  --iterations  repetitions where a scenario repeats (default 5)",
-      "  BENCH_SKIP_WEB_BUILD=1 reuses the last `next build` of apps/web (scenario 7)",
     ].join("\n"),
   );
   process.exit(0);

@@ -114,10 +114,9 @@ export class BenchContext {
   web(): Promise<AppStack> {
     return this.shared("web", async () => {
       const stack = await this.appStack();
-      if (process.env.BENCH_SKIP_WEB_BUILD !== "1") {
-        this.log("next build of apps/web (production)…");
-        if (!(await stack.apps.buildWeb({ echo: false }))) throw new Error("next build failed");
-      }
+      // Every time: the build inlines the gateway's URL, and its port is new in each run.
+      this.log("next build of apps/web (production)…");
+      if (!(await stack.apps.buildWeb({ echo: false }))) throw new Error("next build failed");
       await stack.apps.start(["web"]);
       return stack;
     });

@@ -30,6 +30,27 @@ function graphOf(n: number) {
   return { version: 1, inputs: {}, nodes, edges };
 }
 
+/** Records, per pointermove, the time to the end of the next frame, and every frame interval. */
+const INSTRUMENT = `(() => {
+  const bench = { moves: [], frames: [], stop: false };
+  window.__bench = bench;
+  document.addEventListener("pointermove", (e) => {
+    const start = e.timeStamp;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => bench.moves.push(performance.now() - start);
+      channel.port2.postMessage(null);
+    });
+  }, { capture: true });
+  let last = 0;
+  const loop = (t) => {
+    if (last) bench.frames.push(t - last);
+    last = t;
+    if (!bench.stop) requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+})()`;
+
 interface Sample {
   loadMs: number;
   rendered: number;
@@ -54,29 +75,9 @@ async function measure(page: Page, url: string): Promise<Sample> {
 
   const node = page.locator('.react-flow__node[data-id="step_0"]');
   const before = (await node.boundingBox())!;
-  await page.evaluate(() => {
-    const w = window as unknown as { __bench: { moves: number[]; frames: number[]; stop: boolean } };
-    w.__bench = { moves: [], frames: [], stop: false };
-    document.addEventListener(
-      "pointermove",
-      (e) => {
-        const start = e.timeStamp;
-        requestAnimationFrame(() => {
-          const channel = new MessageChannel();
-          channel.port1.onmessage = () => w.__bench.moves.push(performance.now() - start);
-          channel.port2.postMessage(null);
-        });
-      },
-      { capture: true },
-    );
-    let last = 0;
-    const loop = (t: number) => {
-      if (last) w.__bench.frames.push(t - last);
-      last = t;
-      if (!w.__bench.stop) requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  });
+  // A string, not a function: tsx/esbuild would wrap named inner functions in a `__name` helper
+  // that does not exist in the page.
+  await page.evaluate(INSTRUMENT);
   const x0 = before.x + before.width / 2;
   const y0 = before.y + before.height / 2;
   await page.mouse.move(x0, y0);
