@@ -136,6 +136,13 @@ export const throughputScenario: Scenario<BenchContext> = {
           weft: ackRate(weft),
           baseline: ackRate(raw),
         },
+        {
+          metric: `start calls that failed (of ${RUNS * rounds})`,
+          unit: "",
+          weft: failures(weft),
+          baseline: failures(raw),
+          target: { on: "weft", op: "<=", value: 0 },
+        },
       ],
       notes: [
         ...(firstError ? [`first failed startRun: ${firstError}`] : []),
