@@ -4,6 +4,7 @@
 // bench/RESULTS.md. Never part of `npm test`.
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { DefaultLogger, Runtime, makeTelemetryFilterString } from "@temporalio/worker";
 import { loadStackEnv } from "@weft/devstack/env";
 import { startInfra } from "@weft/devstack/stack";
 import { root } from "../scripts/lib/apps.ts";
@@ -65,6 +66,11 @@ const selected = SCENARIOS.filter((s) => !only || only.has(s.id));
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = "1";
 const log = (line: string) => console.log(`[bench] ${line}`);
+// The in-process workers of scenarios 1–2: warnings only, like the worker processes.
+Runtime.install({
+  logger: new DefaultLogger("WARN"),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: "WARN" }), forward: {} } },
+});
 const started = performance.now();
 const env = loadStackEnv(root);
 log("starting throw-away Postgres + Temporal…");
