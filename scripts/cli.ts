@@ -1,13 +1,14 @@
 // The orchestrator behind `npm start` and `npm test` (through scripts/bootstrap.mjs, which installs
-// npm dependencies first). Sub-commands: start | test | e2e | setup | migrate | migration-new NAME | drift
-import { spawn, spawnSync } from "node:child_process";
+// npm dependencies first). Sub-commands: start | test | e2e | bench | setup | migrate | migration-new NAME | drift
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadStackEnv, type StackEnv } from "@weft/devstack/env";
 import { ensureTemporalCli } from "@weft/devstack/temporal";
 import { assertPortFree } from "@weft/devstack/ports";
-import { root } from "./lib/apps.ts";
+import { prepareTestApps, root } from "./lib/apps.ts";
+import { ensureChromium, generatePrismaClient } from "./lib/tools.ts";
 
 const log = (line: string) => console.log(`[weft] ${line}`);
 
@@ -39,15 +40,6 @@ function run(
 }
 
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
-
-/** Prisma's client is generated code (gitignored); regenerate when the schema changed. */
-function generatePrismaClient() {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "packages/db/scripts/generate.ts"], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  if (r.status !== 0) throw new Error("prisma client generation failed");
-}
 
 /** Stops everything registered here on Ctrl-C / SIGTERM, once, in reverse order. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -129,29 +121,6 @@ interface StepResult {
   skipped?: number;
 }
 
-function ensureChromium(): string {
-  const configured = process.env.CHROMIUM_PATH;
-  if (configured && fs.existsSync(configured)) return configured;
-  for (const candidate of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      "Chromium is missing: install Debian's package (`sudo apt-get install -y chromium`) or set CHROMIUM_PATH",
-    );
-  }
-  log("installing Debian's chromium for the browser tests (apt-get)…");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-  const r = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
-    stdio: "inherit",
-    env,
-  });
-  if (r.status !== 0 || !fs.existsSync("/usr/bin/chromium"))
-    throw new Error("apt-get install chromium failed");
-  return "/usr/bin/chromium";
-}
-
 function readJson<T>(file: string): Partial<T> | null {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as Partial<T>;
@@ -183,7 +152,7 @@ async function test() {
     return outcome.ok;
   };
 
-  const chromium = ensureChromium();
+  const chromium = ensureChromium(log);
   await setup(env);
 
   await step(
@@ -267,48 +236,27 @@ interface EndToEndOptions {
 /** Own database, production build of the web app, gateway + worker + web, then Playwright. */
 async function endToEnd(o: EndToEndOptions): Promise<Omit<StepResult, "name" | "seconds">> {
   const { env, infra, testEnv, chromium, reportDir } = o;
-  const { createTestDatabase } = await import("@weft/db/testing");
-  const { seedDemo } = await import("@weft/db/seed");
-  const { startService } = await import("@weft/devstack/processes");
-  const { appSpecs } = await import("./lib/apps.ts");
-  const { freePort } = await import("@weft/devstack/ports");
-
-  const db = await createTestDatabase(infra.adminUrl);
-  cleanups.push(db.drop);
-  await seedDemo(db.adminUrl);
   // The gateway's URL is baked into the web build, so a run that reuses the build (--no-build)
   // must reuse that build's ports too.
   const portsFile = path.join(root, "apps/web/.next/weft-e2e-ports.json");
   const reused = o.skipBuild ? readJson<{ gateway: number; web: number }>(portsFile) : null;
-  const ports =
-    reused?.gateway && reused.web
-      ? { gateway: reused.gateway, web: reused.web }
-      : { gateway: await freePort(), web: await freePort() };
-  if (reused) {
-    await assertPortFree(ports.gateway, "gateway (port of the reused build)", "rebuild without --no-build");
-    await assertPortFree(ports.web, "web (port of the reused build)", "rebuild without --no-build");
+  const fixedPorts = reused?.gateway && reused.web ? { gateway: reused.gateway, web: reused.web } : undefined;
+  if (fixedPorts) {
+    await assertPortFree(
+      fixedPorts.gateway,
+      "gateway (port of the reused build)",
+      "rebuild without --no-build",
+    );
+    await assertPortFree(fixedPorts.web, "web (port of the reused build)", "rebuild without --no-build");
   }
-  const appInfra = { ...infra, adminUrl: db.adminUrl, appUrl: db.appUrl };
-  const specs = appSpecs({ env, infra: appInfra, ports, webMode: "prod", echo: false, nodeEnv: "test" });
-  const webEnv = specs.find((s) => s.name === "web")!.env;
-  if (
-    !o.skipBuild &&
-    (await run(
-      process.execPath,
-      [path.join(root, "node_modules/next/dist/bin/next"), "build"],
-      webEnv,
-      path.join(root, "apps/web"),
-    )) !== 0
-  ) {
-    return { ok: false };
+  const apps = await prepareTestApps({ env, infra, nodeEnv: "test", ports: fixedPorts });
+  cleanups.push(apps.stop);
+  if (!o.skipBuild) {
+    if (!(await apps.buildWeb())) return { ok: false };
+    fs.writeFileSync(portsFile, JSON.stringify(apps.ports));
   }
-  if (!o.skipBuild) fs.writeFileSync(portsFile, JSON.stringify(ports));
-  const services = [];
-  for (const spec of specs) {
-    const service = await startService(spec);
-    cleanups.push(service.stop);
-    services.push(service);
-  }
+  await apps.start(["gateway", "worker", "web"]);
+  const { ports, services } = apps;
   const out = path.join(reportDir, "playwright.json");
   const code = await run(bin("playwright"), ["test", "--reporter=list,json", ...(o.playwrightArgs ?? [])], {
     ...testEnv,
@@ -340,7 +288,7 @@ async function e2eOnly(args: string[]) {
   const playwrightArgs = args.filter((a) => a !== "--no-build");
   const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-e2e-"));
   cleanups.push(async () => fs.rmSync(reportDir, { recursive: true, force: true }));
-  const chromium = ensureChromium();
+  const chromium = ensureChromium(log);
   await setup(env);
   const { startInfra } = await import("@weft/devstack/stack");
   const infra = await startInfra({ env, ephemeral: true, log });
@@ -407,6 +355,18 @@ async function main() {
       return test();
     case "e2e":
       return e2eOnly(rest);
+    case "bench":
+    case "drills": {
+      // Both start (and stop) their own throw-away stack; see bench/index.ts and drills/index.ts.
+      await setup(loadStackEnv(root));
+      const code = await run(process.execPath, [
+        "--import",
+        "tsx",
+        path.join(root, command, "index.ts"),
+        ...rest,
+      ]);
+      return shutdown(code);
+    }
     case "setup":
       await setup(loadStackEnv(root));
       return shutdown(0);
@@ -441,7 +401,7 @@ async function main() {
     }
     default:
       console.error(
-        "usage: cli.ts start | test | e2e [--no-build] [ARGS] | setup | migrate | migration-new NAME | drift",
+        "usage: cli.ts start | test | e2e [--no-build] [ARGS] | bench [ARGS] | setup | migrate | migration-new NAME | drift",
       );
       return shutdown(2);
   }

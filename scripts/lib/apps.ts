@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process";
 import path from "node:path";
+import type { TestDatabase } from "@weft/db/testing";
 import type { Infra } from "@weft/devstack/stack";
 import type { StackEnv } from "@weft/devstack/env";
-import type { ServiceSpec } from "@weft/devstack/processes";
+import type { RunningService, ServiceSpec } from "@weft/devstack/processes";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 const tsxLoader = path.join(root, "node_modules", "tsx", "dist", "loader.mjs");
@@ -86,4 +88,112 @@ export function appSpecs(opts: AppOptions): ServiceSpec[] {
       echo: opts.echo,
     },
   ];
+}
+
+export type AppName = "gateway" | "worker" | "web";
+
+export interface TestAppsOptions {
+  env: StackEnv;
+  infra: Infra;
+  /** NODE_ENV of the gateway and the worker (the web app always runs its production build). */
+  nodeEnv: "test" | "production";
+  /** Added to every app's environment (after the shared variables). */
+  extraEnv?: NodeJS.ProcessEnv;
+  /** Fixed ports (a reused web build has its gateway URL baked in); free ports otherwise. */
+  ports?: AppPorts;
+}
+
+export interface TestApps {
+  /** The apps' own database, cloned from the migrated template, with the demo data seeded. */
+  db: TestDatabase;
+  ports: AppPorts;
+  gatewayUrl: string;
+  webUrl: string;
+  specs: ServiceSpec[];
+  /** Started so far, in start order. */
+  services: RunningService[];
+  /** `next build` of apps/web with the web app's environment; resolves to success. */
+  buildWeb(opts?: { echo?: boolean }): Promise<boolean>;
+  /** Starts the named apps (in the order given), each once. */
+  start(names: AppName[]): Promise<void>;
+  /** Stops the started apps (reverse order) and drops the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The apps on throw-away infrastructure, for `npm run e2e` / `npm test` (scripts/cli.ts) and
+ * `npm run bench`: a database of their own, free ports, a production build of the web app.
+ * Imports lazily: scripts/cli.ts loads this file before it has generated the Prisma client.
+ */
+export async function prepareTestApps(o: TestAppsOptions): Promise<TestApps> {
+  const { createTestDatabase } = await import("@weft/db/testing");
+  const { seedDemo } = await import("@weft/db/seed");
+  const { startService } = await import("@weft/devstack/processes");
+  const { freePort } = await import("@weft/devstack/ports");
+
+  const db = await createTestDatabase(o.infra.adminUrl);
+  try {
+    await seedDemo(db.adminUrl);
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  const ports = o.ports ?? { gateway: await freePort(), web: await freePort() };
+  const appInfra = { ...o.infra, adminUrl: db.adminUrl, appUrl: db.appUrl };
+  const specs = appSpecs({
+    env: o.env,
+    infra: appInfra,
+    ports,
+    webMode: "prod",
+    echo: false,
+    nodeEnv: o.nodeEnv,
+  });
+  for (const spec of specs) spec.env = { ...spec.env, ...o.extraEnv };
+  const services: RunningService[] = [];
+  let stopping: Promise<void> | null = null;
+
+  return {
+    db,
+    ports,
+    gatewayUrl: `http://localhost:${ports.gateway}/graphql`,
+    webUrl: `http://localhost:${ports.web}`,
+    specs,
+    services,
+    async buildWeb(opts = {}) {
+      const web = specs.find((s) => s.name === "web")!;
+      const child = spawn(process.execPath, [nextBin, "build"], {
+        cwd: web.cwd,
+        env: web.env,
+        stdio: opts.echo === false ? ["ignore", "pipe", "pipe"] : "inherit",
+      });
+      let output = "";
+      const keep = (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-8_000);
+      };
+      child.stdout?.on("data", keep);
+      child.stderr?.on("data", keep);
+      const code = await new Promise<number>((resolve) => {
+        child.once("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+        child.once("error", (err) => {
+          output += err.message;
+          resolve(1);
+        });
+      });
+      if (code !== 0 && opts.echo === false) console.error(`next build failed:\n${output}`);
+      return code === 0;
+    },
+    async start(names) {
+      for (const name of names) {
+        if (services.some((s) => s.name === name)) continue;
+        services.push(await startService(specs.find((s) => s.name === name)!));
+      }
+    },
+    stop() {
+      stopping ??= (async () => {
+        for (const service of [...services].reverse()) await service.stop();
+        await db.drop();
+      })();
+      return stopping;
+    },
+  };
 }

@@ -275,6 +275,44 @@ describe("approvals", () => {
     const audit = await h.admin.auditEvent.findFirst({ where: { workspaceId, action: "run.approve" } });
     expect(audit).toMatchObject({ targetId: startRun.id, actorUserId: owner.id });
   });
+  test("forty subscribers of one run each receive every event once, in order (shared reads)", async () => {
+    const agentId = await published({
+      ...approvalFlow,
+      nodes: [
+        ...approvalFlow.nodes,
+        { id: "t1", type: "transform", config: { expression: "1" } },
+        { id: "t2", type: "transform", config: { expression: "2" } },
+      ],
+      edges: [...approvalFlow.edges, { from: "send", to: "t1" }, { from: "t1", to: "t2" }],
+    });
+    const { startRun } = await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, {
+      a: agentId,
+    });
+    const live: Array<Promise<void>> = [];
+    const streams = Array.from({ length: 40 }, () => {
+      let waiting!: () => void;
+      live.push(new Promise<void>((r) => (waiting = r)));
+      return collect(
+        null,
+        owner.token,
+        startRun.id,
+        undefined,
+        (e) => e.type === "node.waiting" && waiting(),
+      );
+    });
+    await Promise.all(live);
+    await ok(h.gateway, owner.token, APPROVE, { r: startRun.id, n: "ask", ok: true });
+    const results = await Promise.all(streams);
+    const stored = await h.admin.runEvent.findMany({
+      where: { runId: startRun.id },
+      orderBy: { seq: "asc" },
+    });
+    expect(stored.at(-1)!.type).toBe("run.succeeded");
+    for (const { events, error } of results) {
+      expect(error).toBeUndefined();
+      expect(events.map((e) => e.seq)).toEqual(stored.map((e) => e.seq));
+    }
+  });
 });
 
 test("a run started through one gateway streams its events to a subscriber on another gateway process", async () => {

@@ -5,6 +5,15 @@ import { isRunEventType, isTerminalRunStatus, type RunStatus } from "@weft/schem
 const PAGE = 500;
 
 /**
+ * Orders wake-ups and reads within this process (see readEventsAfter). Strictly increasing and
+ * only touched synchronously, so "a read that started after this wake-up" is a comparison.
+ */
+let clock = 0;
+
+/** A new point on that clock: a wake-up (or the start of a read). */
+export const markWakeUp = (): number => ++clock;
+
+/**
  * A wake-up flag fed by LISTEN notices: subscribers never trust a notice's content, they re-read
  * the rows (RLS-scoped) after their last sequence number, so nothing is missed or reordered, and
  * a reconnect of the listener just means "read again".
@@ -12,8 +21,11 @@ const PAGE = 500;
 export class Waker {
   private pending = true;
   private wake: (() => void) | null = null;
+  /** When (on `clock`) the latest reason to read arrived; creation counts as one. */
+  signalledAt = markWakeUp();
   signal = () => {
     this.pending = true;
+    this.signalledAt = markWakeUp();
     this.wake?.();
   };
   async wait(stop: AbortSignal): Promise<void> {
@@ -32,6 +44,53 @@ export class Waker {
     this.wake = null;
     this.pending = false;
   }
+}
+
+interface Read {
+  startedAt: number;
+  rows: Promise<RunEventRow[]>;
+}
+
+/** Reads in flight, per Prisma client (one per gateway; tests run several in one process). */
+const readsInFlight = new WeakMap<Db, Map<string, Read>>();
+
+/**
+ * One page of a run's events after `afterSeq`, shared by every subscriber of that run asking for
+ * the same page at the same time: a NOTIFY wakes all of a run's subscribers at once, and without
+ * sharing, 1,000 subscribers meant 1,000 identical transactions per event (measured: p95 2.3 s at
+ * 100 subscribers, pool timeouts at 1,000; bench/RESULTS.md, scenario 5).
+ *
+ * A subscriber only joins a read that started after its latest wake-up (`notBefore`): the NOTIFY
+ * that woke it was sent at commit, so such a read sees that row; an older read might not. Rows
+ * are read with the subscriber's workspace scope, which is part of the key, so RLS is unchanged.
+ */
+export function readEventsAfter(
+  prisma: Db,
+  workspaceId: string,
+  runId: string,
+  afterSeq: number,
+  notBefore: number,
+): Promise<RunEventRow[]> {
+  let reads = readsInFlight.get(prisma);
+  if (!reads) {
+    reads = new Map();
+    readsInFlight.set(prisma, reads);
+  }
+  const key = `${workspaceId}:${runId}:${afterSeq}`;
+  const current = reads.get(key);
+  if (current && current.startedAt > notBefore) return current.rows;
+  const read: Read = {
+    startedAt: markWakeUp(),
+    rows: withWorkspace(prisma, workspaceId, (tx) =>
+      tx.runEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: PAGE }),
+    ),
+  };
+  reads.set(key, read);
+  const done = () => {
+    if (reads.get(key) === read) reads.delete(key);
+  };
+  read.rows.then(done, done);
+  return read.rows;
 }
 
 /**
@@ -54,10 +113,9 @@ export async function* runEventStream(
     let last = afterSeq;
     for (;;) {
       await waker.wait(stop.signal);
+      const notBefore = waker.signalledAt;
       for (;;) {
-        const rows = await withWorkspace(prisma, workspaceId, (tx) =>
-          tx.runEvent.findMany({ where: { runId, seq: { gt: last } }, orderBy: { seq: "asc" }, take: PAGE }),
-        );
+        const rows = await readEventsAfter(prisma, workspaceId, runId, last, notBefore);
         for (const row of rows) {
           last = row.seq;
           yield row;

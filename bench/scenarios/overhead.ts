@@ -1,0 +1,148 @@
+// Scenarios 1 and 2: end-to-end time of a 40-node chain and of a 1 → 100 → join fan-out of no-op
+// nodes, against raw Temporal workflows running the same number of no-op activities. Both workers
+// run inside this process (Weft's through the worker test harness), on the same server, with the
+// same concurrency limits; iterations are interleaved so that drift hits both alike.
+import path from "node:path";
+import { NativeConnection, Worker } from "@temporalio/worker";
+import { runWorkflowId } from "@weft/schema";
+import type { BenchContext } from "../lib/context.ts";
+import type { Scenario } from "../lib/report.ts";
+import { median } from "../lib/stats.ts";
+import { rawActivities } from "../raw-activities.ts";
+import { transformChain } from "../lib/seed.ts";
+
+type Harness = Awaited<
+  ReturnType<typeof import("../../apps/temporal-worker/src/testing/harness.ts").createHarness>
+>;
+
+/** Weft's worker harness and a raw worker, both in this process, shared by scenarios 1 and 2. */
+function inProcessWorkers(ctx: BenchContext) {
+  return ctx.shared("in-process-workers", async () => {
+    process.env.WEFT_TEST_DATABASE_URL = ctx.infra.adminUrl;
+    process.env.TEMPORAL_ADDRESS = ctx.infra.temporalAddress;
+    const { createHarness } = await import("../../apps/temporal-worker/src/testing/harness.ts");
+    const harness: Harness = await createHarness();
+    ctx.onClose(() => harness.close());
+    const rawQueue = "bench-raw-in-process";
+    const connection = await NativeConnection.connect({ address: ctx.infra.temporalAddress });
+    const worker = await Worker.create({
+      connection,
+      taskQueue: rawQueue,
+      workflowsPath: path.join(import.meta.dirname, "../raw-workflows.ts"),
+      activities: rawActivities,
+      maxConcurrentActivityTaskExecutions: harness.workerEnv.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: harness.workerEnv.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    });
+    const running = worker.run();
+    ctx.onClose(async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    });
+    return { harness, rawQueue };
+  });
+}
+
+const fanOut = (n: number) => ({
+  version: 1,
+  inputs: {},
+  nodes: [
+    ...Array.from({ length: n }, (_, i) => ({
+      id: `b${i}`,
+      type: "transform",
+      config: { expression: `${i}` },
+    })),
+    { id: "join", type: "transform", config: { expression: "1" } },
+  ],
+  edges: Array.from({ length: n }, (_, i) => ({ from: `b${i}`, to: "join" })),
+});
+
+async function compare(
+  ctx: BenchContext,
+  graph: unknown,
+  rawType: string,
+  rawArg: number,
+): Promise<{ weft: number; raw: number; weftAll: number[]; rawAll: number[] }> {
+  const { harness, rawQueue } = await inProcessWorkers(ctx);
+  const client = await ctx.temporal();
+  const agent = await harness.createAgent(graph);
+  const timeWeft = async () => {
+    const t0 = performance.now();
+    const runId = await harness.startRun(agent);
+    await client.workflow.getHandle(runWorkflowId(runId)).result();
+    const ms = performance.now() - t0;
+    const { run } = await harness.load(runId);
+    if (run.status !== "SUCCEEDED") throw new Error(`weft run ${runId} ended ${run.status}: ${run.error}`);
+    return ms;
+  };
+  const timeRaw = async () => {
+    const t0 = performance.now();
+    await client.workflow.execute(rawType, {
+      taskQueue: rawQueue,
+      workflowId: `raw-${rawType}-${crypto.randomUUID()}`,
+      args: [rawArg],
+    });
+    return performance.now() - t0;
+  };
+  // One warm-up each, then the measured iterations, interleaved.
+  await timeWeft();
+  await timeRaw();
+  const weftAll: number[] = [];
+  const rawAll: number[] = [];
+  for (let i = 0; i < ctx.options.iterations; i++) {
+    weftAll.push(await timeWeft());
+    rawAll.push(await timeRaw());
+  }
+  return { weft: median(weftAll), raw: median(rawAll), weftAll, rawAll };
+}
+
+const round = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
+
+export const chainScenario: Scenario<BenchContext> = {
+  id: 1,
+  title: "per-node overhead: 40-node chain of no-op nodes",
+  async run(ctx) {
+    const n = 40;
+    const r = await compare(ctx, transformChain(n), "rawChain", n);
+    return {
+      baseline: "raw Temporal TypeScript workflow running 40 no-op activities one after another",
+      method:
+        "agent + version written to the database, run started as the gateway does (QUEUED row, then workflow start); both workers in the bench process",
+      rows: [
+        {
+          metric: `run time (median of ${ctx.options.iterations})`,
+          unit: "ms",
+          weft: r.weft,
+          baseline: r.raw,
+          target: { on: "ratio", op: "<=", value: 1.15 },
+        },
+        { metric: "overhead per node", unit: "ms", weft: (r.weft - r.raw) / n, baseline: null },
+      ],
+      notes: [`weft runs: ${round(r.weftAll)} ms; raw runs: ${round(r.rawAll)} ms`],
+    };
+  },
+};
+
+export const fanOutScenario: Scenario<BenchContext> = {
+  id: 2,
+  title: "fan-out 1 → 100 → join",
+  async run(ctx) {
+    const n = 100;
+    const r = await compare(ctx, fanOut(n), "rawFanOut", n);
+    return {
+      baseline: "raw Temporal workflow: Promise.all of 100 no-op activities, then one more",
+      method: "as scenario 1: 100 parallel no-op transform nodes joined by one",
+      rows: [
+        {
+          metric: `run time (median of ${ctx.options.iterations})`,
+          unit: "ms",
+          weft: r.weft,
+          baseline: r.raw,
+          target: { on: "ratio", op: "<=", value: 1.1 },
+        },
+        { metric: "overhead per node", unit: "ms", weft: (r.weft - r.raw) / (n + 1), baseline: null },
+      ],
+      notes: [`weft runs: ${round(r.weftAll)} ms; raw runs: ${round(r.rawAll)} ms`],
+    };
+  },
+};
