@@ -5,6 +5,11 @@ const config: NextConfig = {
   transpilePackages: ["@weft/schema"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // Browsers still ask for /favicon.ico now and then despite the <link rel="icon"> to icon.svg; a
+  // 404 there is a console error on whatever page is open.
+  async rewrites() {
+    return [{ source: "/favicon.ico", destination: "/icon.svg" }];
+  },
   async headers() {
     return [
       {
