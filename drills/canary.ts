@@ -8,7 +8,13 @@ import { Sink } from "../apps/temporal-worker/src/testing/sink.ts";
 import { Api, OPS, publishedAgent, signUpWithWorkspace, startRun } from "./lib/api.ts";
 import { followRunEvents } from "./lib/follow-run.ts";
 import { drillInfra } from "./lib/infra.ts";
-import { checkWarnings, startGatewayProcess, startWorkerProcess, type AppProcess } from "./lib/processes.ts";
+import {
+  checkAlive,
+  checkWarnings,
+  startGatewayProcess,
+  startWorkerProcess,
+  type AppProcess,
+} from "./lib/processes.ts";
 import { Report, type DrillDefinition, type DrillResult } from "./lib/report.ts";
 import { drillStack, gatewayEnv, workerEnv } from "./lib/stack.ts";
 
@@ -224,6 +230,7 @@ export async function canaryDrill(p: CanaryParams): Promise<DrillResult> {
       );
     }
     checkWarnings(report, processes);
+    checkAlive(report, processes);
     report.fact("hits", total, `canary hits: ${perPlace.join(", ")}`);
     return report.finish();
   } finally {

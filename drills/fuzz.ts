@@ -11,7 +11,7 @@ import {
   specArbitrary,
 } from "./lib/fuzz-inputs.ts";
 import { drillInfra } from "./lib/infra.ts";
-import { checkWarnings, startGatewayProcess, type GatewayProcess } from "./lib/processes.ts";
+import { checkAlive, checkWarnings, startGatewayProcess, type GatewayProcess } from "./lib/processes.ts";
 import { Report, type DrillDefinition, type DrillResult } from "./lib/report.ts";
 import { drillStack, gatewayEnv } from "./lib/stack.ts";
 
@@ -231,6 +231,7 @@ export async function fuzzDrill(p: FuzzParams): Promise<DrillResult> {
     report.fact("internalLogged", internalLogged, `internal errors in the gateway log ${internalLogged}`);
     report.check(internalLogged === 0, `the gateway logged ${internalLogged} internal errors`);
     checkWarnings(report, [gateway]);
+    checkAlive(report, [gateway]);
     // The first logged causes, so a failing run says what broke without a rerun.
     const log = gateway.log();
     for (

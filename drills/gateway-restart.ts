@@ -3,7 +3,7 @@ import { createTestDatabase } from "@weft/db/testing";
 import { Api, OPS, publishedAgent, signUpWithWorkspace, startRun } from "./lib/api.ts";
 import { compareSeqs, followRunEvents, type Followed, type StreamedEvent } from "./lib/follow-run.ts";
 import { drillInfra } from "./lib/infra.ts";
-import { checkWarnings, startGatewayProcess, type GatewayProcess } from "./lib/processes.ts";
+import { checkAlive, checkWarnings, startGatewayProcess, type GatewayProcess } from "./lib/processes.ts";
 import { Report, sleep, waitFor, withTimeout, type DrillDefinition, type DrillResult } from "./lib/report.ts";
 import { auditRuns, storedSeqs, waitForRuns } from "./lib/runs.ts";
 import { drillStack, gatewayEnv, inProcessWorker } from "./lib/stack.ts";
@@ -24,7 +24,7 @@ export interface GatewayRestartParams {
 export const gatewayRestart = {
   name: "gateway-restart",
   drill: { runs: 10, clients: 50, restarts: 4, downMs: 1_500, delayMs: 300 },
-  short: { runs: 2, clients: 6, restarts: 2, downMs: 800, delayMs: 200 },
+  short: { runs: 2, clients: 4, restarts: 2, downMs: 500, delayMs: 200 },
   run: gatewayRestartDrill,
 } satisfies DrillDefinition<GatewayRestartParams>;
 
@@ -125,7 +125,10 @@ export async function gatewayRestartDrill(p: GatewayRestartParams): Promise<Dril
       Promise.all(followers),
       120_000,
       "clients to reach the end of their runs",
-    );
+    ).catch((error: Error) => {
+      report.fail(error.message);
+      return [] as Followed[];
+    });
 
     const audit = await auditRuns(admin, runIds, []);
     report.fact("completed", audit.succeeded, `runs completed ${audit.succeeded}/${p.runs}`);
@@ -182,6 +185,7 @@ export async function gatewayRestartDrill(p: GatewayRestartParams): Promise<Dril
       "no event was written while the gateway was down: the drill proved nothing",
     );
     checkWarnings(report, gateways);
+    checkAlive(report, [gateway]);
     return report.finish();
   } finally {
     await gateway?.kill("SIGKILL");

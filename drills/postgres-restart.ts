@@ -3,14 +3,20 @@ import os from "node:os";
 import path from "node:path";
 import { createPrisma, type Db } from "@weft/db";
 import { prepareDatabase } from "@weft/db/migrate";
-import { databaseUrl } from "@weft/db/pg-admin";
+import { databaseUrl, withAdminClient } from "@weft/db/pg-admin";
 import { freePort } from "@weft/devstack/ports";
 import { startPostgres, type RunningPostgres } from "@weft/devstack/postgres";
 import { Sink } from "../apps/temporal-worker/src/testing/sink.ts";
 import { Api, publishedAgent, signUpWithWorkspace, startRun } from "./lib/api.ts";
 import { compareSeqs, followRunEvents, type Followed } from "./lib/follow-run.ts";
 import { drillInfra } from "./lib/infra.ts";
-import { checkWarnings, startGatewayProcess, startWorkerProcess, type AppProcess } from "./lib/processes.ts";
+import {
+  checkAlive,
+  checkWarnings,
+  startGatewayProcess,
+  startWorkerProcess,
+  type AppProcess,
+} from "./lib/processes.ts";
 import { Report, sleep, waitFor, withTimeout, type DrillDefinition, type DrillResult } from "./lib/report.ts";
 import { auditRuns, storedSeqs, waitForRuns } from "./lib/runs.ts";
 import { drillStack, gatewayEnv, workerEnv } from "./lib/stack.ts";
@@ -18,8 +24,20 @@ import { drillStack, gatewayEnv, workerEnv } from "./lib/stack.ts";
 export interface PostgresRestartParams {
   /** Runs started (staggered) before the outage. */
   runs: number;
-  /** Side-effect + timer stages per run. */
+  /** Stages per run: a side effect, a chain of transforms, a timer. */
   stages: number;
+  /**
+   * Transforms per stage. They keep activities starting while the database goes away; a transform
+   * gets the default retry policy (one attempt, plus three for a lost worker, a second apart).
+   */
+  transforms: number;
+  /**
+   * maxAttempts of each transform. Temporal retries about a second apart (its floor), with three
+   * extra attempts for lost workers: an outage longer than maxAttempts + 3 seconds outlasts them.
+   */
+  transformAttempts: number;
+  /** 1: attempts counted as failed because of the outage do not fail the drill (see the check). */
+  tolerateCounted: number;
   /** How long PostgreSQL stays down. */
   downMs: number;
   /** Time between run starts. */
@@ -30,8 +48,26 @@ export interface PostgresRestartParams {
 
 export const postgresRestart = {
   name: "postgres-restart",
-  drill: { runs: 20, stages: 3, downMs: 5_000, staggerMs: 100, delayMs: 1_000 },
-  short: { runs: 4, stages: 2, downMs: 2_000, staggerMs: 100, delayMs: 800 },
+  drill: {
+    runs: 20,
+    stages: 3,
+    transforms: 8,
+    transformAttempts: 1,
+    tolerateCounted: 0,
+    downMs: 5_000,
+    staggerMs: 100,
+    delayMs: 1_000,
+  },
+  short: {
+    runs: 4,
+    stages: 2,
+    transforms: 6,
+    transformAttempts: 2,
+    tolerateCounted: 1,
+    downMs: 5_500,
+    staggerMs: 100,
+    delayMs: 500,
+  },
   run: postgresRestartDrill,
 } satisfies DrillDefinition<PostgresRestartParams>;
 
@@ -46,6 +82,8 @@ export async function postgresRestartDrill(p: PostgresRestartParams): Promise<Dr
   const report = new Report(postgresRestart.name, {
     R: p.runs,
     stages: p.stages,
+    transforms: p.transforms,
+    attempts: p.transformAttempts,
     downMs: p.downMs,
   });
   const infra = drillInfra();
@@ -80,8 +118,13 @@ export async function postgresRestartDrill(p: PostgresRestartParams): Promise<Dr
           config: { url: sink.url("/effect?ms=50"), method: "POST", body: { stage: i } },
           retry,
         },
+        ...Array.from({ length: p.transforms }, (_, t) => ({
+          id: `shape${i}_${t + 1}`,
+          type: "transform",
+          config: { expression: `{ "stage": ${i}, "step": ${t + 1} }` },
+          retry: { maxAttempts: p.transformAttempts, initialIntervalMs: 250, backoff: 1 },
+        })),
         { id: `wait${i}`, type: "delay", config: { ms: p.delayMs } },
-        { id: `shape${i}`, type: "transform", config: { expression: `{ "stage": ${i} }` } },
       );
     }
     nodes.push({ id: "done", type: "log", config: { message: "all stages done" } });
@@ -98,11 +141,25 @@ export async function postgresRestartDrill(p: PostgresRestartParams): Promise<Dr
       await sleep(p.staggerMs);
     }
 
-    // Mid-run: every run has delivered its first side effect and none has finished.
+    // Mid-run: half the runs have delivered their first side effect, and a transform is running
+    // right now, so its chain starts the next activities while the database is away.
     await waitFor(
-      "every run's first side effect",
-      () => (sink.effects.size >= p.runs ? true : undefined),
+      "half the runs' first side effect",
+      () => (sink.effects.size >= Math.ceil(p.runs / 2) ? true : undefined),
       60_000,
+    );
+    await withAdminClient(ownerUrl, (c) =>
+      waitFor(
+        "a transform running",
+        async () => {
+          const { rows } = await c.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM "NodeRun" WHERE "nodeId" LIKE 'shape%' AND status = 'RUNNING'`,
+          );
+          return rows[0]!.n > 0 ? true : undefined;
+        },
+        60_000,
+        10,
+      ),
     );
     report.phase("runs mid-way");
     const effectsBefore = sink.effects.size;
@@ -120,7 +177,12 @@ export async function postgresRestartDrill(p: PostgresRestartParams): Promise<Dr
     );
 
     admin = createPrisma(ownerUrl, { poolMax: 2 });
-    const finished = await waitForRuns(admin, runIds, 180_000);
+    // A worker that dies with the database would leave the runs open until the deadline.
+    const finished = await Promise.race([
+      waitForRuns(admin, runIds, 180_000),
+      worker.service.exited.then(() => false),
+    ]);
+    checkAlive(report, processes);
     report.check(finished, "runs did not finish within 180 s of the restart");
     report.phase("runs finished");
     const audit = await auditRuns(
@@ -144,7 +206,19 @@ export async function postgresRestartDrill(p: PostgresRestartParams): Promise<Dr
     report.check(audit.duplicateNodeEvents === 0, `${audit.duplicateNodeEvents} nodes recorded twice`);
     report.check(audit.nodesWithoutEvent === 0, `${audit.nodesWithoutEvent} nodes without node.succeeded`);
     report.check(audit.seqGaps === 0, `${audit.seqGaps} gaps in event sequence numbers`);
-    report.fact("failedAttempts", audit.failedAttempts, `attempts counted as failed ${audit.failedAttempts}`);
+    report.fact(
+      "failedAttempts",
+      audit.failedAttempts,
+      `node attempts counted as failed ${audit.failedAttempts}`,
+    );
+    // An outage is not the node's fault (docs/execution.md counts node errors and timeouts only).
+    // Known open bug (packages/activities/src/execute-node.ts): a transaction cut by the shutdown
+    // while recording a node's success is counted as a failed attempt of that node, and fails a
+    // one-attempt node's run. The short version in npm test tolerates it (tolerateCounted=1).
+    report.check(
+      p.tolerateCounted > 0 || audit.failedAttempts === 0,
+      `the outage was counted against nodes: ${audit.counted.slice(0, 3).join("; ")}`,
+    );
 
     const expectedKeys = new Set(
       runIds.flatMap((runId) =>
@@ -162,7 +236,10 @@ export async function postgresRestartDrill(p: PostgresRestartParams): Promise<Dr
       Promise.all(followers),
       60_000,
       "clients to reach the end of their runs",
-    );
+    ).catch((error: Error) => {
+      report.fail(error.message);
+      return [] as Followed[];
+    });
     const stored = await storedSeqs(admin, runIds);
     let missed = 0;
     let duplicates = 0;

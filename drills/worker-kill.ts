@@ -1,6 +1,6 @@
 import { createHarness } from "../apps/temporal-worker/src/testing/harness.ts";
 import { Sink } from "../apps/temporal-worker/src/testing/sink.ts";
-import { checkWarnings, startWorkerProcess, type AppProcess } from "./lib/processes.ts";
+import { checkAlive, checkWarnings, startWorkerProcess, type AppProcess } from "./lib/processes.ts";
 import { Report, sleep, waitFor, withTimeout, type DrillDefinition, type DrillResult } from "./lib/report.ts";
 import { auditRuns } from "./lib/runs.ts";
 
@@ -148,6 +148,7 @@ export async function workerKillDrill(p: WorkerKillParams): Promise<DrillResult>
         .join(", ")}`,
     );
     checkWarnings(report, workers);
+    checkAlive(report, [worker]);
     return report.finish();
   } finally {
     for (const w of workers) await w.kill("SIGKILL");

@@ -137,3 +137,18 @@ export function checkWarnings(
   report.fact("processWarnings", warnings.length, `process warnings ${warnings.length}`);
   report.check(warnings.length === 0, `process warnings: ${warnings.slice(0, 3).join(" | ")}`);
 }
+
+/** Fails the drill for every process that died on its own (a crash is the finding, with its last words). */
+export function checkAlive(
+  report: { check(ok: boolean, message: string): void },
+  processes: AppProcess[],
+): void {
+  for (const p of processes) {
+    const child = p.service.process;
+    const died = child.exitCode !== null || child.signalCode !== null;
+    report.check(
+      !died,
+      `${p.name} died (exit ${child.exitCode ?? child.signalCode}): ${p.log().slice(-1_500)}`,
+    );
+  }
+}

@@ -13,6 +13,8 @@ export interface RunAudit {
   nodesWithoutEvent: number;
   /** Failed attempts recorded against nodes (a lost worker or database must not count). */
   failedAttempts: number;
+  /** The nodes with failed attempts, with the error recorded ("node: error"). */
+  counted: string[];
   /** Gaps or repeats in a run's event sequence numbers. */
   seqGaps: number;
 }
@@ -23,7 +25,7 @@ export async function auditRuns(admin: Db, runIds: string[], nodeIds: string[]):
   const nodeRuns = await admin.nodeRun.findMany({ where: { runId: { in: runIds } } });
   const events = await admin.runEvent.findMany({
     where: { runId: { in: runIds } },
-    select: { runId: true, seq: true, type: true, nodeId: true },
+    select: { runId: true, seq: true, type: true, nodeId: true, data: true },
     orderBy: [{ runId: "asc" }, { seq: "asc" }],
   });
   const audit: RunAudit = {
@@ -34,6 +36,7 @@ export async function auditRuns(admin: Db, runIds: string[], nodeIds: string[]):
     duplicateNodeEvents: 0,
     nodesWithoutEvent: 0,
     failedAttempts: 0,
+    counted: [],
     seqGaps: 0,
   };
   for (const runId of runIds) {
@@ -50,6 +53,14 @@ export async function auditRuns(admin: Db, runIds: string[], nodeIds: string[]):
       const row = own.find((n) => n.nodeId === nodeId);
       if (row?.status !== "SUCCEEDED") audit.nodesNotSucceeded++;
       audit.failedAttempts += row?.failedAttempts ?? 0;
+      if (row?.failedAttempts) {
+        // The error of the counted attempt lives on in the node.retrying event that followed it.
+        const retried = runEvents.find((e) => e.nodeId === nodeId && e.type === "node.retrying");
+        const previous = (retried?.data as { previousError?: unknown } | null)?.previousError;
+        audit.counted.push(
+          `${nodeId} ×${row.failedAttempts}: ${String(row.error ?? previous ?? "(no error kept)")}`,
+        );
+      }
       const succeeded = runEvents.filter((e) => e.nodeId === nodeId && e.type === "node.succeeded").length;
       if (succeeded === 0) audit.nodesWithoutEvent++;
       else audit.duplicateNodeEvents += succeeded - 1;

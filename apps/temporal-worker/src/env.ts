@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
   /** Database connections per worker; activities beyond it queue for a connection (not fail). */
   WORKER_DB_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  /** How long opening a database connection waits for an unreachable PostgreSQL (a restart). */
+  WORKER_DB_CONNECT_RETRY_MS: z.coerce.number().int().min(0).default(20_000),
 });
 
 export type WorkerEnv = z.infer<typeof EnvSchema>;

@@ -1,5 +1,6 @@
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { Context } from "@temporalio/activity";
 import {
   NativeConnection,
   Worker,
@@ -51,6 +52,14 @@ function secretSource(prisma: Db, env: WorkerEnv): SecretSource {
   };
 }
 
+function heartbeatIfInActivity(): void {
+  try {
+    Context.current().heartbeat();
+  } catch {
+    // Not inside an activity (worker start-up): nothing to keep alive.
+  }
+}
+
 export async function startWorker(env: WorkerEnv): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const workerId = env.WORKER_ID ?? `${os.hostname()}:${process.pid}`;
@@ -60,6 +69,11 @@ export async function startWorker(env: WorkerEnv): Promise<RunningWorker> {
     poolMax: env.WORKER_DB_POOL_SIZE,
     transactionMaxWaitMs: 60_000,
     transactionTimeoutMs: 30_000,
+    // A database restart or failover is waited out (drills/postgres-restart.ts) instead of failing
+    // activities, which would use up the retries of whatever nodes were running; an activity keeps
+    // heartbeating meanwhile, so Temporal does not take the wait for a dead worker.
+    connectRetryMs: env.WORKER_DB_CONNECT_RETRY_MS,
+    onConnectRetry: heartbeatIfInActivity,
   });
   const http = new SafeHttpClient(AddressPolicy.fromSetting(env.WEFT_HTTP_ALLOWLIST));
   const worker = await Worker.create({

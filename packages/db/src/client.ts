@@ -3,6 +3,7 @@
 // policies in the init migration read. A query outside withWorkspace/withUser
 // sees no tenant rows at all.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
 export type Db = PrismaClient;
@@ -20,10 +21,23 @@ export interface CreatePrismaOptions {
    */
   transactionMaxWaitMs?: number;
   transactionTimeoutMs?: number;
+  /**
+   * How long opening a connection keeps trying while PostgreSQL cannot be reached (a restart, a
+   * failover) before the query fails; 0 (default) fails at once. Only connecting is retried, so
+   * nothing has been sent yet and a retry can never run a statement twice.
+   */
+  connectRetryMs?: number;
+  /** Called before each wait for the database (the worker heartbeats its activity there). */
+  onConnectRetry?: (error: Error) => void;
 }
 
 export function createPrisma(url: string, opts: CreatePrismaOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, max: opts.poolMax ?? 10 });
+  const poolConfig = { connectionString: url, max: opts.poolMax ?? 10 };
+  const adapter = opts.connectRetryMs
+    ? new PrismaPg(new PatientPool(poolConfig, opts.connectRetryMs, opts.onConnectRetry), {
+        disposeExternalPool: true,
+      })
+    : new PrismaPg(poolConfig);
   return new PrismaClient({
     adapter,
     log: opts.log ?? [],
@@ -111,4 +125,73 @@ export async function withUser<T>(
 ): Promise<T> {
   if (!isUuid(userId)) throw new Error(`userId must be a UUID, got ${JSON.stringify(userId)}`);
   return withScope(prisma, { userId }, fn, opts);
+}
+
+/** Errors of a connection attempt that mean "the server is not there (yet)", not "you may not". */
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "57P03",
+]);
+
+function isUnreachable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === "string" && UNREACHABLE.has(e.code)) return true;
+  // pg's own wording when the server closes the socket while we connect (it is shutting down).
+  return typeof e?.message === "string" && /Connection terminated unexpectedly/.test(e.message);
+}
+
+/**
+ * A pg pool whose `connect` waits out an unreachable server (found by the PostgreSQL restart drill,
+ * drills/postgres-restart.ts: a few seconds without the database used up the retries of the nodes
+ * running then, and failed their runs). Statements on a connection that breaks are not retried here.
+ */
+class PatientPool extends pg.Pool {
+  constructor(
+    config: pg.PoolConfig,
+    private readonly retryMs: number,
+    private readonly onRetry?: (error: Error) => void,
+  ) {
+    super(config);
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(
+    callback: (
+      err: Error | undefined,
+      client: pg.PoolClient | undefined,
+      done: (release?: unknown) => void,
+    ) => void,
+  ): void;
+  override connect(
+    callback?: (
+      err: Error | undefined,
+      client: pg.PoolClient | undefined,
+      done: (release?: unknown) => void,
+    ) => void,
+  ): Promise<pg.PoolClient> | void {
+    const connecting = this.connectPatiently();
+    if (!callback) return connecting;
+    connecting.then(
+      (client) =>
+        callback(undefined, client, (release?: unknown) => client.release(release as Error | undefined)),
+      (error: Error) => callback(error, undefined, () => {}),
+    );
+  }
+
+  private async connectPatiently(): Promise<pg.PoolClient> {
+    const deadline = Date.now() + this.retryMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        return await super.connect();
+      } catch (error) {
+        if (!isUnreachable(error) || this.ending || Date.now() + delay > deadline) throw error;
+        this.onRetry?.(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
 }
