@@ -156,10 +156,23 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
       tokensOut: outcome.tokensOut ?? usage.tokensOut,
       costUsd: outcome.costUsd ?? usage.costUsd,
       durationMs: Date.now() - startedAt,
+    }).catch((error: unknown) => {
+      throw new RecordingFailed(error);
     });
     return { edges };
   } catch (err) {
     if (ctx.cancellationSignal.aborted) throw err;
+    if (err instanceof RecordingFailed) {
+      // The node's work succeeded; only recording it failed (the database went away mid-write).
+      // Like a crashed worker, this attempt is not the node's fault and is not counted: the row
+      // stays RUNNING, so the next attempt's start sees an interrupted attempt (or, if the write
+      // did commit, a success it answers without running again).
+      throw toApplicationFailure({
+        message: "the node finished but its result could not be recorded (database unavailable); retrying",
+        code: "RECORDING_FAILED",
+        retryable: true,
+      });
+    }
     const classified = classifyError(err);
     classified.message = redact(classified.message);
     if (!isItem) {
@@ -227,4 +240,11 @@ async function renderConfig(
     missing: input.type === "log" ? "keep" : "throw",
   });
   return { ...value, ...kept };
+}
+
+/** Recording a successful attempt failed: an infrastructure error, never the node's own. */
+class RecordingFailed extends Error {
+  constructor(cause: unknown) {
+    super("recording the node's result failed", { cause });
+  }
 }
