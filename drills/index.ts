@@ -65,6 +65,11 @@ Runtime.install({
 
 const log = (line: string) => console.log(`[drills] ${line}`);
 const stopInfra = await ensureInfra(log);
+// Ctrl-C: stop the throw-away services; the 'exit' hook in lib/processes.ts kills app processes.
+process.once("SIGINT", () => {
+  log("interrupted; stopping");
+  void stopInfra().finally(() => process.exit(130));
+});
 const results: DrillResult[] = [];
 try {
   for (const drill of selected) {

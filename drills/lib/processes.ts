@@ -21,6 +21,19 @@ export interface AppProcess {
 
 type Env = Record<string, string | number | undefined>;
 
+// App processes run in process groups of their own (devstack's startService): should this process
+// exit without its drill's cleanup (a test timeout, Ctrl-C), take them along instead of orphaning them.
+const running = new Set<number>();
+process.once("exit", () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 function stringEnv(env: Env): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(env)
@@ -57,6 +70,11 @@ async function startApp(
       onOutput?.(text);
     },
   });
+  const pid = service.process.pid;
+  if (pid !== undefined) {
+    running.add(pid);
+    void service.exited.then(() => running.delete(pid));
+  }
   return { name, service, log: () => log, kill: (signal) => service.kill(signal) };
 }
 
