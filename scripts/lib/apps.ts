@@ -45,8 +45,11 @@ export function appEnv(opts: AppOptions): NodeJS.ProcessEnv {
     NEXT_TELEMETRY_DISABLED: "1",
     // The throw-away test stack only: browser specs answer LLM calls from a local OpenAI-wire
     // server on the loopback, which the worker's outbound guard refuses otherwise. Development
-    // and production keep the default (no private or loopback destinations).
-    ...(opts.nodeEnv === "test" ? { WEFT_HTTP_ALLOWLIST: "127.0.0.1" } : {}),
+    // and production keep the default (no private or loopback destinations). Every browser spec
+    // also signs users up from 127.0.0.1, past the default sign-up/sign-in rate limit.
+    ...(opts.nodeEnv === "test"
+      ? { WEFT_HTTP_ALLOWLIST: "127.0.0.1", GATEWAY_RATE_LIMIT_ANONYMOUS: "200/1000" }
+      : {}),
   };
 }
 

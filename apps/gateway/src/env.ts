@@ -35,6 +35,18 @@ const ZEnv = z
      */
     WEFT_SERVER_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     /**
+     * signUp/signIn bucket per client address, as `burst/perMinute` (default 10/20). The
+     * throw-away stack of `npm test` raises it: every browser spec signs users up from 127.0.0.1.
+     */
+    GATEWAY_RATE_LIMIT_ANONYMOUS: z
+      .string()
+      .regex(/^\d+\/\d+$/, "must be burst/perMinute, e.g. 10/20")
+      .transform((value) => {
+        const [burst, perMinute] = value.split("/").map(Number) as [number, number];
+        return { burst, perMinute };
+      })
+      .optional(),
+    /**
      * Express "trust proxy" (e.g. `1` for one load balancer, `loopback`, a
      * CIDR list). Unset: the socket address is the client, which behind a
      * proxy would put every anonymous caller into one rate-limit bucket.

@@ -21,7 +21,13 @@ const prisma = createPrisma(env.APP_DATABASE_URL);
 
 let gateway: Gateway;
 try {
-  gateway = await createGateway(env, { prisma, keyring });
+  gateway = await createGateway(env, {
+    prisma,
+    keyring,
+    ...(env.GATEWAY_RATE_LIMIT_ANONYMOUS
+      ? { rateLimits: { anonymous: env.GATEWAY_RATE_LIMIT_ANONYMOUS } }
+      : {}),
+  });
 } catch (error) {
   await prisma.$disconnect();
   if (error instanceof PortInUseError) {
