@@ -88,6 +88,15 @@ export class BenchContext {
         infra: this.infra,
         nodeEnv: "production",
         extraEnv: {
+          // BENCH_CPU_PROFILE_DIR=dir: gateway and worker write V8 CPU profiles there on exit.
+          ...(process.env.BENCH_CPU_PROFILE_DIR
+            ? {
+                BENCH_CPU_PROFILE_DIR: path.resolve(process.env.BENCH_CPU_PROFILE_DIR),
+                NODE_OPTIONS: `--import ${path.join(import.meta.dirname, "cpu-profile-preload.mjs")}`,
+              }
+            : process.env.BENCH_APP_NODE_OPTIONS
+              ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS }
+              : {}),
           WEFT_MASTER_KEY: generateMasterKeyEntry(1),
           ...Object.fromEntries(Object.entries(this.settings).map(([k, v]) => [k, String(v)])),
         },

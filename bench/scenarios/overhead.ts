@@ -10,6 +10,7 @@ import type { Scenario } from "../lib/report.ts";
 import { median } from "../lib/stats.ts";
 import { rawActivities } from "../raw-activities.ts";
 import { transformChain } from "../lib/seed.ts";
+import { cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
 
 type Harness = Awaited<
   ReturnType<typeof import("../../apps/temporal-worker/src/testing/harness.ts").createHarness>
@@ -62,7 +63,7 @@ async function compare(
   graph: unknown,
   rawType: string,
   rawArg: number,
-): Promise<{ weft: number; raw: number; weftAll: number[]; rawAll: number[] }> {
+): Promise<{ weft: number; raw: number; weftAll: number[]; rawAll: number[]; cpu: string[] }> {
   const { harness, rawQueue } = await inProcessWorkers(ctx);
   const client = await ctx.temporal();
   const agent = await harness.createAgent(graph);
@@ -89,11 +90,28 @@ async function compare(
   await timeRaw();
   const weftAll: number[] = [];
   const rawAll: number[] = [];
+  // CPU per run by process class ("bench" holds both workers, which run in this process).
+  const cpu = { weft: new Map<CpuClass, number>(), raw: new Map<CpuClass, number>() };
+  const timed = async (into: Map<CpuClass, number>, fn: () => Promise<number>) => {
+    const { value, cpu: spent } = await withCpu(fn);
+    for (const [k, v] of spent) into.set(k, (into.get(k) ?? 0) + v);
+    return value;
+  };
   for (let i = 0; i < ctx.options.iterations; i++) {
-    weftAll.push(await timeWeft());
-    rawAll.push(await timeRaw());
+    weftAll.push(await timed(cpu.weft, timeWeft));
+    rawAll.push(await timed(cpu.raw, timeRaw));
   }
-  return { weft: median(weftAll), raw: median(rawAll), weftAll, rawAll };
+  const n = ctx.options.iterations;
+  return {
+    weft: median(weftAll),
+    raw: median(rawAll),
+    weftAll,
+    rawAll,
+    cpu: [
+      `CPU per run, weft: ${cpuText(cpu.weft, n, "ms")} (both workers run in "bench")`,
+      `CPU per run, raw: ${cpuText(cpu.raw, n, "ms")}`,
+    ],
+  };
 }
 
 const round = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
@@ -118,7 +136,7 @@ export const chainScenario: Scenario<BenchContext> = {
         },
         { metric: "overhead per node", unit: "ms", weft: (r.weft - r.raw) / n, baseline: null },
       ],
-      notes: [`weft runs: ${round(r.weftAll)} ms; raw runs: ${round(r.rawAll)} ms`],
+      notes: [`weft runs: ${round(r.weftAll)} ms; raw runs: ${round(r.rawAll)} ms`, ...r.cpu],
     };
   },
 };
@@ -142,7 +160,7 @@ export const fanOutScenario: Scenario<BenchContext> = {
         },
         { metric: "overhead per node", unit: "ms", weft: (r.weft - r.raw) / (n + 1), baseline: null },
       ],
-      notes: [`weft runs: ${round(r.weftAll)} ms; raw runs: ${round(r.rawAll)} ms`],
+      notes: [`weft runs: ${round(r.weftAll)} ms; raw runs: ${round(r.rawAll)} ms`, ...r.cpu],
     };
   },
 };

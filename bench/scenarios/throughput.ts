@@ -11,6 +11,7 @@ import { gql } from "../lib/graphql.ts";
 import type { Scenario } from "../lib/report.ts";
 import { seedAgent, seedTenant, transformChain, type SeededAgent, type Tenant } from "../lib/seed.ts";
 import { median, wallNow } from "../lib/stats.ts";
+import { cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
 
 const RUNS = 200;
 /** startRun is rate-limited per workspace (burst 60): the 200 runs come from 4 tenants of 50. */
@@ -111,10 +112,20 @@ export const throughputScenario: Scenario<BenchContext> = {
     await rawRound(20);
     const weft: Round[] = [];
     const raw: Round[] = [];
+    // CPU seconds per process class over the measured rounds, to say where a gap comes from.
+    const cpu = { weft: new Map<CpuClass, number>(), raw: new Map<CpuClass, number>() };
+    const add = (into: Map<CpuClass, number>, from: Map<CpuClass, number>) => {
+      for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v);
+    };
     for (let i = 0; i < rounds; i++) {
-      weft.push(await weftRound(RUNS));
-      raw.push(await rawRound(RUNS));
+      const w = await withCpu(() => weftRound(RUNS));
+      weft.push(w.value);
+      add(cpu.weft, w.cpu);
+      const r = await withCpu(() => rawRound(RUNS));
+      raw.push(r.value);
+      add(cpu.raw, r.cpu);
     }
+    const cpuPerRun = (m: Map<CpuClass, number>) => cpuText(m, RUNS * rounds, "ms");
     const rate = (r: Round[]) => median(r.map((x) => x.finished / x.seconds));
     const ackRate = (r: Round[]) => median(r.map((x) => x.finished / x.ackSeconds));
     const failures = (r: Round[]) => r.reduce((n, x) => n + x.failedStarts, 0);
@@ -148,6 +159,8 @@ export const throughputScenario: Scenario<BenchContext> = {
         ...(firstError ? [`first failed startRun: ${firstError}`] : []),
         `weft rounds: ${weft.map((r) => `${r.seconds.toFixed(1)} s (all acked after ${r.ackSeconds.toFixed(1)} s)`).join("; ")}`,
         `raw rounds: ${raw.map((r) => `${r.seconds.toFixed(1)} s (all acked after ${r.ackSeconds.toFixed(1)} s)`).join("; ")}`,
+        `CPU per run, weft: ${cpuPerRun(cpu.weft)}`,
+        `CPU per run, raw: ${cpuPerRun(cpu.raw)}`,
       ],
     };
   },

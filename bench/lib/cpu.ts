@@ -1,0 +1,81 @@
+// CPU time per process class on this machine (Linux /proc), so a scenario can say where a gap
+// comes from: gateway, worker, PostgreSQL, the Temporal server, the bench itself. Whole-machine
+// accounting: on a shared box another engineer's processes land in "other".
+import { readFileSync, readdirSync } from "node:fs";
+
+export type CpuClass =
+  "gateway" | "worker" | "raw worker" | "postgres" | "temporal" | "bench" | "bare server" | "other";
+
+const CLASSES: ReadonlyArray<[CpuClass, RegExp]> = [
+  ["gateway", /apps\/gateway\/src\/main\.ts/],
+  ["worker", /apps\/temporal-worker\/src\/main\.ts/],
+  ["raw worker", /bench\/raw-worker\.ts/],
+  ["bare server", /bench\/bare-server\.ts/],
+  ["postgres", /(^|\/)postgres(\0|$| |:)/],
+  ["temporal", /temporal\0server\0start-dev/],
+];
+
+const TICKS_PER_SECOND = 100;
+
+function classify(pid: number, cmdline: string): CpuClass {
+  if (pid === process.pid) return "bench";
+  for (const [name, re] of CLASSES) if (re.test(cmdline)) return name;
+  return "other";
+}
+
+/** Cumulative CPU seconds (user + system, all threads) per class, of the processes alive now. */
+export function cpuSnapshot(): Map<number, { cls: CpuClass; seconds: number }> {
+  const out = new Map<number, { cls: CpuClass; seconds: number }>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      out.set(pid, { cls: classify(pid, cmdline), seconds: ticks / TICKS_PER_SECOND });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** CPU seconds per class spent between two snapshots (processes that ended in between are lost). */
+export function cpuDelta(
+  before: ReturnType<typeof cpuSnapshot>,
+  after: ReturnType<typeof cpuSnapshot>,
+): Map<CpuClass, number> {
+  const delta = new Map<CpuClass, number>();
+  for (const [pid, now] of after) {
+    const spent = now.seconds - (before.get(pid)?.seconds ?? 0);
+    if (spent > 0) delta.set(now.cls, (delta.get(now.cls) ?? 0) + spent);
+  }
+  return delta;
+}
+
+/** Runs `fn` and returns its result with the CPU seconds each class spent meanwhile. */
+export async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: Map<CpuClass, number> }> {
+  const before = cpuSnapshot();
+  const value = await fn();
+  return { value, cpu: cpuDelta(before, cpuSnapshot()) };
+}
+
+/** "gateway 1.2 s, postgres 0.8 s, …", largest first. */
+export function cpuText(cpu: Map<CpuClass, number>, per = 1, unit = "s"): string {
+  return [...cpu.entries()]
+    .filter(([, s]) => s / per >= 0.0005)
+    .sort((a, b) => b[1] - a[1])
+    .map(
+      ([cls, s]) => `${cls} ${unit === "ms" ? ((s / per) * 1000).toFixed(1) : (s / per).toFixed(2)} ${unit}`,
+    )
+    .join(", ");
+}
