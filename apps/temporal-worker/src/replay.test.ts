@@ -19,3 +19,19 @@ test.each(files)("replays %s deterministically", async (file) => {
   const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")));
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: file }, history);
 });
+
+// Temporal evaluates a workflow's own modules once per workflow execution (the reusable V8
+// context isolates module state per workflow), so whatever the workflows import at run time is
+// paid on every run. Importing the whole of @weft/schema (zod, the node catalogue, JSONata) cost
+// more worker CPU per run than the run's activities did (bench/RESULTS.md, scenario 3).
+test("the workflow bundle carries no zod, JSONata or node catalogue", async () => {
+  const { code } = await workflowBundle();
+  const modules = [...code.matchAll(/^\/\*\*\*\/ "([^"]+)"/gm)].map((m) => m[1]!);
+  expect(modules.length).toBeGreaterThan(10);
+  const heavy = modules.filter((m) =>
+    /node_modules\/(zod|jsonata|yaml)\/|packages\/schema\/src\/(?!constants\.ts$|node-types\/run-defaults\.ts$)/.test(
+      m,
+    ),
+  );
+  expect(heavy).toEqual([]);
+});

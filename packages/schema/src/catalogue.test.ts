@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getNodeType, nodeTypeCatalogue, nodeTypes } from "./catalogue.ts";
 import { NODE_CATEGORIES } from "./node-types/define.ts";
+import { NODE_RUN_DEFAULTS, nodeRunDefaults } from "./node-types/run-defaults.ts";
 
 const EXPECTED_TYPES = [
   "http.request",
@@ -27,6 +28,16 @@ describe("node-type catalogue", () => {
     const types = nodeTypes.map((t) => t.type);
     expect(new Set(types).size).toBe(types.length);
     expect([...types].sort()).toEqual([...EXPECTED_TYPES].sort());
+  });
+
+  it("takes every type's retry and timeout from the workflow's zod-free table, which has no extras", () => {
+    expect(Object.keys(NODE_RUN_DEFAULTS).sort()).toEqual([...EXPECTED_TYPES].sort());
+    for (const t of nodeTypes) {
+      expect({ defaultRetry: t.defaultRetry, defaultTimeoutMs: t.defaultTimeoutMs }).toEqual(
+        nodeRunDefaults(t.type),
+      );
+    }
+    expect(nodeRunDefaults("constructor")).toBeUndefined();
   });
 
   it("marks exactly the workflow-interpreted types as control", () => {

@@ -17,17 +17,11 @@ import {
   workflowInfo,
 } from "@temporalio/workflow";
 import type { Activities, EdgeSpec, RunResult } from "@weft/activities";
-import {
-  WORKFLOW_QUERIES,
-  WORKFLOW_SIGNALS,
-  WORKFLOW_TYPES,
-  getNodeType,
-  runWorkflowId,
-  type ApprovalSignal,
-  type GraphNode,
-  type RetryPolicy,
-  type RunAgentInput,
-} from "@weft/schema";
+import type { ApprovalSignal, GraphNode, RetryPolicy, RunAgentInput } from "@weft/schema";
+// Only zod-free modules at run time: Temporal evaluates a workflow's own modules once per workflow
+// execution, so the whole of @weft/schema (zod, the catalogue, JSONata) would be paid on every run.
+import { WORKFLOW_QUERIES, WORKFLOW_SIGNALS, WORKFLOW_TYPES, runWorkflowId } from "@weft/schema/constants";
+import { nodeRunDefaults } from "@weft/schema/node-types/run-defaults";
 
 /** Run bookkeeping: short, idempotent database writes that must eventually happen. */
 const bookkeeping = proxyActivities<Activities>({
@@ -340,11 +334,11 @@ interface InlineNode {
 }
 
 function retryOf(node: { type: string; retry?: RetryPolicy }): RetryPolicy {
-  return node.retry ?? getNodeType(node.type)?.defaultRetry ?? FALLBACK_RETRY;
+  return node.retry ?? nodeRunDefaults(node.type)?.defaultRetry ?? FALLBACK_RETRY;
 }
 
 function timeoutOf(node: { type: string; timeoutMs?: number }): number {
-  return node.timeoutMs ?? getNodeType(node.type)?.defaultTimeoutMs ?? FALLBACK_TIMEOUT_MS;
+  return node.timeoutMs ?? nodeRunDefaults(node.type)?.defaultTimeoutMs ?? FALLBACK_TIMEOUT_MS;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { executeChild, proxyActivities, uuid4, workflowInfo } from "@temporalio/workflow";
 import type { Activities } from "@weft/activities";
-import { WORKFLOW_TYPES, runWorkflowId, type ScheduledRunInput } from "@weft/schema";
+import type { ScheduledRunInput } from "@weft/schema";
+import { WORKFLOW_TYPES, runWorkflowId } from "@weft/schema/constants";
 import type { runAgent } from "./run-agent.ts";
 
 const { createScheduledRun } = proxyActivities<Activities>({

@@ -19,8 +19,6 @@ export const condition = defineNodeType({
   config: ConditionConfigSchema,
   output: z.object({ result: z.boolean() }),
   sideEffects: false,
-  defaultRetry: null,
-  defaultTimeoutMs: null,
   expressionFields: ["expression"],
   example: { expression: "input.count > 0" },
 });
@@ -51,8 +49,6 @@ export const foreach = defineNodeType({
   config: ForeachConfigSchema,
   output: z.object({ items: z.array(z.unknown()).describe("One output per input item, in order") }),
   sideEffects: false,
-  defaultRetry: null,
-  defaultTimeoutMs: null,
   expressionFields: ["items"],
   inlineNodeField: "node",
   example: { items: "input.list", node: { type: "log", config: { message: "{{item}}" } } },
@@ -82,8 +78,6 @@ export const subagent = defineNodeType({
   output: z.object({ runId: z.string(), output: z.unknown() }),
   // The child may send email or call APIs; the static flag answers "possibly".
   sideEffects: true,
-  defaultRetry: null,
-  defaultTimeoutMs: null,
   example: { agentId: "00000000-0000-4000-8000-000000000000" },
 });
 
@@ -120,8 +114,6 @@ export const approval = defineNodeType({
     timedOut: z.boolean(),
   }),
   sideEffects: false,
-  defaultRetry: null,
-  defaultTimeoutMs: null,
   example: { message: "Send the newsletter?" },
 });
 
@@ -143,8 +135,6 @@ export const delay = defineNodeType({
   config: DelayConfigSchema,
   output: z.object({ resumedAt: z.string() }),
   sideEffects: false,
-  defaultRetry: null,
-  defaultTimeoutMs: null,
   example: { ms: 1000 },
 });
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SecretNameSchema } from "../graph.ts";
 import { hasTemplate } from "../templates.ts";
-import { NETWORK_RETRY, defineNodeType, expressionString } from "./define.ts";
+import { defineNodeType, expressionString } from "./define.ts";
 
 export const TransformConfigSchema = z.strictObject({
   expression: expressionString("Evaluated over { input, nodes }; the result is the node's output"),
@@ -16,8 +16,6 @@ export const transform = defineNodeType({
   config: TransformConfigSchema,
   output: z.unknown().describe("Whatever the expression returns"),
   sideEffects: false,
-  defaultRetry: { maxAttempts: 1, initialIntervalMs: 1000, backoff: 1 },
-  defaultTimeoutMs: 30_000,
   expressionFields: ["expression"],
   example: { expression: "input" },
 });
@@ -52,8 +50,6 @@ export const dbQuery = defineNodeType({
   }),
   sideEffects: true,
   hasSideEffects: (config) => !config.readOnly,
-  defaultRetry: NETWORK_RETRY,
-  defaultTimeoutMs: 60_000,
   example: { connectionSecret: "DATABASE_URL", sql: "select 1 as one" },
 });
 export type TransformConfig = z.output<typeof TransformConfigSchema>;

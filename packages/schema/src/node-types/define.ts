@@ -2,6 +2,7 @@ import { z } from "zod";
 import { compileExpression } from "../expressions.ts";
 import type { RetryPolicy } from "../graph.ts";
 import { hasTemplate } from "../templates.ts";
+import { nodeRunDefaults } from "./run-defaults.ts";
 
 export const NODE_CATEGORIES = ["ai", "integration", "data", "control", "utility"] as const;
 export type NodeCategory = (typeof NODE_CATEGORIES)[number];
@@ -28,6 +29,7 @@ export interface NodeTypeDefinition<C extends z.ZodType = z.ZodType, O extends z
   hasSideEffects(config: z.output<C>): boolean;
   /** False only for types whose implementation never fails, so an `on: "error"` edge is dead code. */
   canFail: boolean;
+  /** From NODE_RUN_DEFAULTS (run-defaults.ts), their one home. */
   defaultRetry: RetryPolicy | null;
   defaultTimeoutMs: number | null;
   /** Top-level config keys holding JSONata expressions rather than `{{ }}` templates. */
@@ -41,14 +43,20 @@ export interface NodeTypeDefinition<C extends z.ZodType = z.ZodType, O extends z
 export type AnyNodeType = NodeTypeDefinition<z.ZodType, z.ZodType>;
 
 type Optional = "hasSideEffects" | "canFail" | "expressionFields";
+type FromTable = "defaultRetry" | "defaultTimeoutMs";
 
 export function defineNodeType<C extends z.ZodType, O extends z.ZodType>(
-  def: Omit<NodeTypeDefinition<C, O>, Optional> & Partial<Pick<NodeTypeDefinition<C, O>, Optional>>,
+  def: Omit<NodeTypeDefinition<C, O>, Optional | FromTable> &
+    Partial<Pick<NodeTypeDefinition<C, O>, Optional>>,
 ): NodeTypeDefinition<C, O> {
+  const defaults = nodeRunDefaults(def.type);
+  if (!defaults)
+    throw new Error(`node type "${def.type}" has no entry in NODE_RUN_DEFAULTS (run-defaults.ts)`);
   return {
     canFail: true,
     expressionFields: [],
     hasSideEffects: () => def.sideEffects,
+    ...defaults,
     ...def,
   };
 }
@@ -94,26 +102,5 @@ export const ModelSchema = templatedMatching(
 
 export const TemperatureSchema = z.number().min(0).max(2);
 export const MaxTokensSchema = z.int().min(1).max(200_000);
-
-export const LLM_RETRY: RetryPolicy = {
-  maxAttempts: 3,
-  initialIntervalMs: 2000,
-  backoff: 2,
-  maxIntervalMs: 60_000,
-};
-export const NETWORK_RETRY: RetryPolicy = {
-  maxAttempts: 3,
-  initialIntervalMs: 1000,
-  backoff: 2,
-  maxIntervalMs: 30_000,
-};
-/** Side-effect nodes retry less eagerly: idempotency keys make retries safe, not free. */
-export const SIDE_EFFECT_RETRY: RetryPolicy = {
-  maxAttempts: 3,
-  initialIntervalMs: 5000,
-  backoff: 2,
-  maxIntervalMs: 60_000,
-};
-export const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialIntervalMs: 1000, backoff: 1 };
 
 export const JsonValueSchema = z.unknown().describe("Any JSON value; strings may contain {{ }} templates");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JsonValueSchema, NETWORK_RETRY, defineNodeType, templatedMatching } from "./define.ts";
+import { JsonValueSchema, defineNodeType, templatedMatching } from "./define.ts";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 /** RFC 9110 safe methods: no side effects, so no idempotency key and free retries. */
@@ -46,8 +46,6 @@ export const httpRequest = defineNodeType({
   output: HttpResponseSchema,
   sideEffects: true,
   hasSideEffects: (config) => !SAFE_METHODS.has(config.method),
-  defaultRetry: NETWORK_RETRY,
-  defaultTimeoutMs: 60_000,
   example: { url: "https://example.com/api" },
 });
 

@@ -1,12 +1,5 @@
 import { z } from "zod";
-import {
-  LLM_RETRY,
-  MaxTokensSchema,
-  ModelSchema,
-  TemperatureSchema,
-  defineNodeType,
-  templateString,
-} from "./define.ts";
+import { MaxTokensSchema, ModelSchema, TemperatureSchema, defineNodeType, templateString } from "./define.ts";
 
 const UsageSchema = z.object({ tokensIn: z.int(), tokensOut: z.int(), costUsd: z.number() });
 
@@ -40,8 +33,6 @@ export const llmGenerate = defineNodeType({
   config: LlmGenerateConfigSchema,
   output: z.object({ text: z.string(), model: z.string(), finishReason: z.string(), usage: UsageSchema }),
   sideEffects: false,
-  defaultRetry: LLM_RETRY,
-  defaultTimeoutMs: 120_000,
   example: { model: "openai/gpt-4o-mini", prompt: "Say hello" },
 });
 
@@ -67,8 +58,6 @@ export const llmStructured = defineNodeType({
   config: LlmStructuredConfigSchema,
   output: z.object({ data: z.unknown(), model: z.string(), usage: UsageSchema }),
   sideEffects: false,
-  defaultRetry: LLM_RETRY,
-  defaultTimeoutMs: 120_000,
   example: {
     model: "openai/gpt-4o-mini",
     prompt: "Extract the title",
@@ -98,8 +87,6 @@ export const llmClassify = defineNodeType({
   config: LlmClassifyConfigSchema,
   output: z.object({ label: z.string(), model: z.string(), usage: UsageSchema }),
   sideEffects: false,
-  defaultRetry: LLM_RETRY,
-  defaultTimeoutMs: 60_000,
   example: { model: "openai/gpt-4o-mini", text: "I love it", labels: ["positive", "negative"] },
 });
 export type LlmGenerateConfig = z.output<typeof LlmGenerateConfigSchema>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SecretNameSchema } from "../graph.ts";
-import { SIDE_EFFECT_RETRY, defineNodeType, templateString, templatedMatching } from "./define.ts";
+import { defineNodeType, templateString, templatedMatching } from "./define.ts";
 
 // Literal addresses are checked here; templated ones are checked by the activity after rendering.
 const Email = templatedMatching("Email address.", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an email address");
@@ -33,8 +33,6 @@ export const emailSend = defineNodeType({
   config: EmailSendConfigSchema,
   output: z.object({ messageId: z.string(), accepted: z.array(z.string()) }),
   sideEffects: true,
-  defaultRetry: SIDE_EFFECT_RETRY,
-  defaultTimeoutMs: 60_000,
   example: { to: ["team@example.com"], subject: "Hello", text: "Hi", smtpSecret: "SMTP_URL" },
 });
 
@@ -59,8 +57,6 @@ export const smsSend = defineNodeType({
   config: SmsSendConfigSchema,
   output: z.object({ messageId: z.string(), status: z.string() }),
   sideEffects: true,
-  defaultRetry: SIDE_EFFECT_RETRY,
-  defaultTimeoutMs: 30_000,
   example: { to: "+15551234567", from: "+15557654321", body: "Hi", accountSecret: "TWILIO_ACCOUNT" },
 });
 export type EmailSendConfig = z.output<typeof EmailSendConfigSchema>;

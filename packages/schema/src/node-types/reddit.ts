@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NETWORK_RETRY, defineNodeType, templatedMatching, templateString } from "./define.ts";
+import { defineNodeType, templatedMatching, templateString } from "./define.ts";
 
 const Subreddit = templatedMatching(
   "Subreddit name without r/.",
@@ -36,8 +36,6 @@ export const redditTop = defineNodeType({
   config: RedditTopConfigSchema,
   output: PostsOutput,
   sideEffects: false,
-  defaultRetry: NETWORK_RETRY,
-  defaultTimeoutMs: 30_000,
   example: { subreddit: "typescript" },
 });
 
@@ -58,8 +56,6 @@ export const redditSearch = defineNodeType({
   config: RedditSearchConfigSchema,
   output: PostsOutput,
   sideEffects: false,
-  defaultRetry: NETWORK_RETRY,
-  defaultTimeoutMs: 30_000,
   example: { query: "temporal workflows" },
 });
 export type RedditTopConfig = z.output<typeof RedditTopConfigSchema>;

@@ -19,8 +19,6 @@ export const log = defineNodeType({
   sideEffects: false,
   // Rendered with missing: "keep", so a log node cannot fail and an error edge from it is dead.
   canFail: false,
-  defaultRetry: { maxAttempts: 3, initialIntervalMs: 500, backoff: 2 },
-  defaultTimeoutMs: 10_000,
   example: { message: "hello" },
 });
 export type LogConfig = z.output<typeof LogConfigSchema>;
