@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { withWorkspace, type Tx } from "@weft/db";
 import {
   ACTIVITY_EXPRESSION_LIMITS,
@@ -17,7 +16,14 @@ import {
 } from "@weft/schema";
 import type { ActivityDeps } from "./deps.ts";
 import { NodeFailure, classifyError, toApplicationFailure } from "./errors.ts";
-import { appendEvent, createQueuedRun, json } from "@weft/db/run-events";
+import {
+  appendEvent,
+  createQueuedRun,
+  finishRunRecord,
+  json,
+  markRunRunning,
+  type RunFinish,
+} from "@weft/db/run-events";
 import { evaluateEdges, loadRunScope, storeOutput, type EdgeSpec } from "./run-scope.ts";
 
 export interface RunRef {
@@ -30,25 +36,7 @@ export async function markRunStarted(
   deps: ActivityDeps,
   ref: RunRef & { temporalWorkflowId: string; temporalRunId: string },
 ): Promise<void> {
-  await withWorkspace(deps.prisma, ref.workspaceId, async (tx) => {
-    const { count } = await tx.run.updateMany({
-      where: { id: ref.runId, status: "QUEUED" },
-      data: {
-        status: "RUNNING",
-        startedAt: new Date(),
-        temporalWorkflowId: ref.temporalWorkflowId,
-        temporalRunId: ref.temporalRunId,
-      },
-    });
-    if (count === 1) {
-      await appendEvent(tx, {
-        runId: ref.runId,
-        workspaceId: ref.workspaceId,
-        type: "run.started",
-        status: "RUNNING",
-      });
-    }
-  });
+  await markRunRunning(deps.prisma, ref);
 }
 
 export interface NodeUpdate {
@@ -337,162 +325,26 @@ export interface FinishRunInput extends RunRef {
   outputNodeIds: string[];
 }
 
-export interface RunResult {
-  status: "SUCCEEDED" | "FAILED" | "CANCELLED";
-  output: Record<string, unknown> | null;
-  error: string | null;
-}
-
-/** Terminal status, output, totals and the final event, once (a retry records nothing twice). */
-export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Promise<RunResult> {
-  return withWorkspace(deps.prisma, input.workspaceId, async (tx) => {
-    const nodeRuns = await tx.nodeRun.findMany({
-      where: { runId: input.runId },
-      select: { nodeId: true, status: true, tokensIn: true, tokensOut: true, costUsd: true },
-    });
-    const scope = await loadRunScope(tx, input.runId);
-    const output: Record<string, unknown> = {};
-    for (const id of input.outputNodeIds) {
-      const entry = scope.nodes[id];
-      if (entry && "output" in entry) output[id] = entry.output;
-    }
-    // Nodes still marked running (cancellation, or a failure elsewhere) end as CANCELLED.
-    for (const nr of nodeRuns.filter((n) => n.status === "RUNNING" || n.status === "PENDING")) {
-      await tx.nodeRun.update({
-        where: { runId_nodeId: { runId: input.runId, nodeId: nr.nodeId } },
-        data: { status: "CANCELLED", finishedAt: new Date() },
-      });
-      await appendEvent(tx, { ...input, nodeId: nr.nodeId, type: "node.cancelled", status: "CANCELLED" });
-    }
-    await reconcileNodeUsage(tx, input.runId, nodeRuns);
-    const totals = nodeRuns.reduce(
-      (t, n) => ({
-        tokensIn: t.tokensIn + n.tokensIn,
-        tokensOut: t.tokensOut + n.tokensOut,
-        costUsd: t.costUsd + Number(n.costUsd),
-      }),
-      { tokensIn: 0, tokensOut: 0, costUsd: 0 },
-    );
-    const result: RunResult = {
-      status: input.status,
-      output: input.status === "SUCCEEDED" ? output : null,
-      error: input.error ?? null,
-    };
-    const { count } = await tx.run.updateMany({
-      where: { id: input.runId, status: { in: ["QUEUED", "RUNNING"] } },
-      data: {
-        status: input.status,
-        output: json(result.output),
-        error: result.error,
-        finishedAt: new Date(),
-        ...totals,
-      },
-    });
-    if (count === 1) {
-      const type =
-        input.status === "SUCCEEDED"
-          ? "run.succeeded"
-          : input.status === "FAILED"
-            ? "run.failed"
-            : "run.cancelled";
-      await appendEvent(tx, {
-        ...input,
-        type,
-        status: input.status,
-        data: result.error ? { error: result.error } : {},
-      });
-      // Inside the same once-only branch as the status change, so a retried finishRun never
-      // counts a run twice.
-      await rollUpUsage(tx, input);
-    }
-    return result;
-  });
-}
-
-type NodeUsageRow = {
-  nodeId: string;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: { toString(): string } | number;
-};
+export type RunResult = RunFinish;
 
 /**
- * The LlmCall ledger is what the providers billed. NodeRuns learn their usage from each attempt as
- * it ends; calls they could not see (foreach items, which are not recorded per item, and attempts
- * whose worker died) are brought in here, so Run totals = sum of NodeRuns = the ledger.
+ * Terminal status, output, totals and the final event, once (a retry records nothing twice): one
+ * statement, `weft_run_finish` (prisma/migrations/*_run_start_finish), which also reconciles node
+ * usage with the LLM ledger and adds the run to its workspace's daily UsageRecord rows.
  */
-async function reconcileNodeUsage(tx: Tx, runId: string, nodeRuns: NodeUsageRow[]): Promise<void> {
-  const ledger = await tx.llmCall.groupBy({
-    by: ["nodeId"],
-    where: { runId },
-    _sum: { tokensIn: true, tokensOut: true, costUsd: true },
+export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Promise<RunResult> {
+  return finishRunRecord(deps.prisma, {
+    workspaceId: input.workspaceId,
+    runId: input.runId,
+    status: input.status,
+    error: input.error ?? null,
+    outputNodeIds: input.outputNodeIds,
+    noModel: NO_MODEL,
   });
-  for (const row of ledger) {
-    const node = nodeRuns.find((n) => n.nodeId === row.nodeId);
-    if (!node) continue;
-    const billed = {
-      tokensIn: row._sum.tokensIn ?? 0,
-      tokensOut: row._sum.tokensOut ?? 0,
-      costUsd: Number(row._sum.costUsd ?? 0),
-    };
-    if (
-      billed.tokensIn === node.tokensIn &&
-      billed.tokensOut === node.tokensOut &&
-      billed.costUsd === Number(node.costUsd)
-    )
-      continue;
-    await tx.nodeRun.update({ where: { runId_nodeId: { runId, nodeId: node.nodeId } }, data: billed });
-    Object.assign(node, billed);
-  }
 }
 
 /** Runs without any LLM call are counted under this model, so `usage.runs` counts every run. */
 export const NO_MODEL = "none";
-
-/**
- * Adds a finished run to its workspace's daily UsageRecord rows (UTC day of finishing), one per
- * model it used: the run's calls to that model (tokens, cost) and one run with its outcome.
- */
-async function rollUpUsage(tx: Tx, input: FinishRunInput): Promise<void> {
-  const byModel = await tx.llmCall.groupBy({
-    by: ["model", "provider"],
-    where: { runId: input.runId },
-    _sum: { tokensIn: true, tokensOut: true, costUsd: true },
-  });
-  const rows = byModel.length
-    ? byModel.map((m) => ({
-        model: m.model,
-        provider: m.provider,
-        tokensIn: m._sum.tokensIn ?? 0,
-        tokensOut: m._sum.tokensOut ?? 0,
-        costUsd: m._sum.costUsd ?? 0,
-      }))
-    : [{ model: NO_MODEL, provider: NO_MODEL, tokensIn: 0, tokensOut: 0, costUsd: 0 }];
-  const day = new Date().toISOString().slice(0, 10);
-  const outcome = {
-    runs: 1,
-    succeeded: input.status === "SUCCEEDED" ? 1 : 0,
-    failed: input.status === "FAILED" ? 1 : 0,
-  };
-  for (const r of rows) {
-    // One statement (INSERT … ON CONFLICT), so runs of the same day finishing at the same moment
-    // on different workers add up instead of racing on the unique key.
-    await tx.$executeRaw`
-      INSERT INTO "UsageRecord" (id, "workspaceId", day, model, provider, runs, succeeded, failed,
-                                 "tokensIn", "tokensOut", "costUsd", "updatedAt")
-      VALUES (${randomUUID()}::uuid, ${input.workspaceId}::uuid, ${day}::date, ${r.model}, ${r.provider},
-              ${outcome.runs}, ${outcome.succeeded}, ${outcome.failed}, ${r.tokensIn}, ${r.tokensOut},
-              ${String(r.costUsd)}::numeric, now())
-      ON CONFLICT ("workspaceId", day, model) DO UPDATE SET
-        runs = "UsageRecord".runs + EXCLUDED.runs,
-        succeeded = "UsageRecord".succeeded + EXCLUDED.succeeded,
-        failed = "UsageRecord".failed + EXCLUDED.failed,
-        "tokensIn" = "UsageRecord"."tokensIn" + EXCLUDED."tokensIn",
-        "tokensOut" = "UsageRecord"."tokensOut" + EXCLUDED."tokensOut",
-        "costUsd" = "UsageRecord"."costUsd" + EXCLUDED."costUsd",
-        "updatedAt" = now()`;
-  }
-}
 
 export interface ReuseInput extends RunRef {
   fromRunId: string;

@@ -31,21 +31,39 @@ export interface CreatePrismaOptions {
   onConnectRetry?: (error: Error) => void;
 }
 
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
 export function createPrisma(url: string, opts: CreatePrismaOptions = {}): PrismaClient {
-  const poolConfig = { connectionString: url, max: opts.poolMax ?? 10 };
-  const adapter = opts.connectRetryMs
-    ? new PrismaPg(new PatientPool(poolConfig, opts.connectRetryMs, opts.onConnectRetry), {
-        disposeExternalPool: true,
-      })
-    : new PrismaPg(poolConfig);
-  return new PrismaClient({
-    adapter,
+  const pool = new PatientPool(
+    { connectionString: url, max: opts.poolMax ?? 10 },
+    opts.connectRetryMs ?? 0,
+    opts.onConnectRetry,
+  );
+  // An idle pooled connection that the server closes (a restart) emits 'error'; the pool drops it
+  // and opens a new one on demand. Without a listener the process would die of it.
+  pool.on("error", () => {});
+  const client = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     log: opts.log ?? [],
     transactionOptions: {
       maxWait: opts.transactionMaxWaitMs ?? 10_000,
       timeout: opts.transactionTimeoutMs ?? 5_000,
     },
   });
+  pools.set(client, pool);
+  return client;
+}
+
+/**
+ * The pg pool under a client made by createPrisma, for the hot path's single statements (each one
+ * SQL function call, scoping itself to its workspace): through Prisma's query pipeline such a call
+ * costs about three times the client CPU of the round trip itself (bench/RESULTS.md). Same
+ * connections, same role, so row-level security applies exactly as through Prisma.
+ */
+export function sqlPool(prisma: PrismaClient): pg.Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error("sqlPool: this PrismaClient was not made by createPrisma");
+  return pool;
 }
 
 /** Everything RLS can be scoped by; see the policies in the init migration. */
@@ -147,7 +165,8 @@ function isUnreachable(error: unknown): boolean {
 /**
  * A pg pool whose `connect` waits out an unreachable server (found by the PostgreSQL restart drill,
  * drills/postgres-restart.ts: a few seconds without the database used up the retries of the nodes
- * running then, and failed their runs). Statements on a connection that breaks are not retried here.
+ * running then, and failed their runs); with `retryMs` 0 it is a plain pool. Statements on a
+ * connection that breaks are not retried here.
  */
 class PatientPool extends pg.Pool {
   constructor(

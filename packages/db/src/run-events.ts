@@ -1,5 +1,5 @@
 import { Prisma } from "./generated/prisma/client.ts";
-import type { Db, Tx } from "./client.ts";
+import { sqlPool, type Db, type Tx } from "./client.ts";
 import type { RunEventType, RunTrigger } from "@weft/schema";
 
 export interface EventInput {
@@ -74,10 +74,14 @@ export async function beginNodeAttempt(
     item: boolean;
   },
 ): Promise<NodeBegin> {
-  const rows = await db.$queryRaw<Array<{ r: unknown }>>`
-    SELECT weft_node_begin(${a.workspaceId}::uuid, ${a.runId}::uuid, ${a.nodeId}, ${a.attempt}::int,
-      ${a.maxAttempts}::int, ${a.item}) AS r`;
-  return parsed<NodeBegin>(rows[0]?.r);
+  return call<NodeBegin>(db, "weft_node_begin($1::uuid, $2::uuid, $3, $4::int, $5::int, $6::boolean)", [
+    a.workspaceId,
+    a.runId,
+    a.nodeId,
+    a.attempt,
+    a.maxAttempts,
+    a.item,
+  ]);
 }
 
 /**
@@ -105,10 +109,82 @@ export async function succeedNodeAttempt(
   const output = jsonText(a.output);
   const size = output === null ? 0 : Buffer.byteLength(output);
   const largeSize = size > a.largeThresholdBytes ? size : null;
-  await db.$queryRaw`
-    SELECT weft_node_succeed(${a.workspaceId}::uuid, ${a.runId}::uuid, ${a.nodeId}, ${a.attempt}::int,
-      ${jsonText(a.input)}::jsonb, ${output}::jsonb, ${largeSize}::int, ${a.logs}::text[],
-      ${a.tokensIn}::int, ${a.tokensOut}::int, ${String(a.costUsd)}::numeric, ${Math.round(a.durationMs)}::int)::text`;
+  await call(
+    db,
+    `weft_node_succeed($1::uuid, $2::uuid, $3, $4::int, $5::jsonb, $6::jsonb, $7::int, $8::text[],
+      $9::int, $10::int, $11::numeric, $12::int)`,
+    [
+      a.workspaceId,
+      a.runId,
+      a.nodeId,
+      a.attempt,
+      jsonText(a.input),
+      output,
+      largeSize,
+      a.logs,
+      a.tokensIn,
+      a.tokensOut,
+      String(a.costUsd),
+      Math.round(a.durationMs),
+    ],
+  );
+}
+
+/**
+ * QUEUED → RUNNING with the workflow's Temporal ids, and run.started, in one statement
+ * (`weft_run_started`); false when the run was not QUEUED (a retried call records nothing twice).
+ */
+export async function markRunRunning(
+  db: Db,
+  a: { workspaceId: string; runId: string; temporalWorkflowId: string; temporalRunId: string },
+): Promise<boolean> {
+  return call<boolean>(db, "weft_run_started($1::uuid, $2::uuid, $3, $4)", [
+    a.workspaceId,
+    a.runId,
+    a.temporalWorkflowId,
+    a.temporalRunId,
+  ]);
+}
+
+export interface RunFinish {
+  status: "SUCCEEDED" | "FAILED" | "CANCELLED";
+  output: Record<string, unknown> | null;
+  error: string | null;
+}
+
+/**
+ * The run's terminal status in one statement (`weft_run_finish`): output from the sinks, leftover
+ * nodes CANCELLED, usage reconciled with the LLM ledger and rolled up into the day's UsageRecord
+ * (under `noModel` for a run without LLM calls), the final event; once.
+ */
+export async function finishRunRecord(
+  db: Db,
+  a: {
+    workspaceId: string;
+    runId: string;
+    status: RunFinish["status"];
+    error: string | null;
+    outputNodeIds: string[];
+    noModel: string;
+  },
+): Promise<RunFinish> {
+  return call<RunFinish>(db, "weft_run_finish($1::uuid, $2::uuid, $3, $4, $5::text[], $6)", [
+    a.workspaceId,
+    a.runId,
+    a.status,
+    a.error,
+    a.outputNodeIds,
+    a.noModel,
+  ]);
+}
+
+/**
+ * `SELECT <fn>(…)` on the pg pool under `db` (not through Prisma: these are the per-node and
+ * per-run hot path, see sqlPool), returning the single value as pg decodes it (jsonb parsed).
+ */
+async function call<T>(db: Db, fn: string, values: unknown[]): Promise<T> {
+  const { rows } = await sqlPool(db).query<{ r: T }>(`SELECT ${fn} AS r`, values);
+  return rows[0]!.r;
 }
 
 /** JSON for a Prisma Json column; `undefined`/`null` become SQL NULL. */
