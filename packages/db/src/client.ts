@@ -111,13 +111,23 @@ export async function withScope<T>(
   assertUuid("workspaceId", scope.workspaceId);
   assertUuid("userId", scope.userId);
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT
-      set_config('app.workspace_id', ${scope.workspaceId ?? ""}, TRUE),
-      set_config('app.user_id', ${scope.userId ?? ""}, TRUE),
-      set_config('app.api_key_hash', ${scope.apiKeyHash ?? ""}, TRUE),
-      set_config('app.invitation_token_hash', ${scope.invitationTokenHash ?? ""}, TRUE)`;
+    await setScope(tx, scope);
     return fn(tx);
   }, opts);
+}
+
+/**
+ * Replaces the scope of the transaction `tx` is in (all four settings, unset ones as ''): for a
+ * unit of work that finds its workspace first, then works in it, in one transaction.
+ */
+export async function setScope(tx: Tx, scope: Scope): Promise<void> {
+  assertUuid("workspaceId", scope.workspaceId);
+  assertUuid("userId", scope.userId);
+  await tx.$executeRaw`SELECT
+    set_config('app.workspace_id', ${scope.workspaceId ?? ""}, TRUE),
+    set_config('app.user_id', ${scope.userId ?? ""}, TRUE),
+    set_config('app.api_key_hash', ${scope.apiKeyHash ?? ""}, TRUE),
+    set_config('app.invitation_token_hash', ${scope.invitationTokenHash ?? ""}, TRUE)`;
 }
 
 /** Tenant work: every tenant table shows (and accepts) only this workspace's rows. */

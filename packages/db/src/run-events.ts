@@ -1,4 +1,4 @@
-import { Prisma } from "./generated/prisma/client.ts";
+import { Prisma, type Run } from "./generated/prisma/client.ts";
 import { sqlPool, type Db, type Tx } from "./client.ts";
 import type { RunEventType, RunTrigger } from "@weft/schema";
 
@@ -211,7 +211,7 @@ export interface QueuedRunInput {
  * The Run row (QUEUED) and its first event, written before the workflow starts, so a run is
  * visible (and cancellable) from the moment the API answers.
  */
-export async function createQueuedRun(tx: Tx, run: QueuedRunInput): Promise<{ id: string }> {
+export async function createQueuedRun(tx: Tx, run: QueuedRunInput): Promise<Run> {
   const created = await tx.run.create({
     data: {
       ...(run.id ? { id: run.id } : {}),
@@ -227,7 +227,6 @@ export async function createQueuedRun(tx: Tx, run: QueuedRunInput): Promise<{ id
       parentRunId: run.parentRunId ?? null,
       parentNodeId: run.parentNodeId ?? null,
     },
-    select: { id: true },
   });
   await appendEvent(tx, {
     workspaceId: run.workspaceId,

@@ -1,4 +1,13 @@
-import { isUuid, withUser, withWorkspace, type Prisma, type Role, type Tx } from "@weft/db";
+import {
+  isUuid,
+  setScope,
+  withScope,
+  withWorkspace,
+  type Prisma,
+  type Role,
+  type Scope,
+  type Tx,
+} from "@weft/db";
 import type { AuthIdentity, GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 
@@ -140,31 +149,51 @@ const LABEL: Record<Locatable, string> = {
 
 /**
  * Which workspace holds the row with this id, among the caller's workspaces.
- * Ids are bare uuids, and RLS shows one workspace per transaction, so this
+ * Ids are bare uuids, and RLS shows one workspace at a time, so this
  * probes each workspace the caller belongs to (an API key: one; people:
  * usually a handful). Rows elsewhere are invisible and answer NOT_FOUND.
  */
 export async function locateWorkspace(ctx: GatewayContext, kind: Locatable, id: string): Promise<string> {
+  return inLocated(ctx, kind, id, "VIEWER", async (_tx, actor) => actor.workspaceId);
+}
+
+/**
+ * locateWorkspace, the membership and role check, and `fn`, in one RLS-scoped transaction: the
+ * role is read in the same transaction as the work, so a role change cannot slip in between (as
+ * with withMember), and a request costs one transaction instead of three. With `mutation`, the
+ * workspace's rate limit is consumed after the check, as in mutateIn.
+ */
+export async function inLocated<T>(
+  ctx: GatewayContext,
+  kind: Locatable,
+  id: string,
+  minRole: Role,
+  fn: (tx: Tx, actor: Actor) => Promise<T>,
+  opts: { mutation?: boolean } = {},
+): Promise<T> {
   const auth = requireAuth(ctx);
   if (!isUuid(id)) throw notFound(LABEL[kind]);
-  const { prisma } = ctx.services;
-  const candidates =
-    auth.kind === "apiKey"
-      ? [auth.workspaceId]
-      : await withUser(prisma, auth.userId, async (tx) =>
-          (
+  const start: Scope = auth.kind === "apiKey" ? { workspaceId: auth.workspaceId } : { userId: auth.userId };
+  return withScope(ctx.services.prisma, start, async (tx) => {
+    const candidates: Actor[] =
+      auth.kind === "apiKey"
+        ? [{ workspaceId: auth.workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }]
+        : (
             await tx.membership.findMany({
               where: { userId: auth.userId },
-              select: { workspaceId: true },
+              select: { workspaceId: true, role: true },
               orderBy: { createdAt: "asc" },
             })
-          ).map((m) => m.workspaceId),
-        );
-  for (const workspaceId of candidates) {
-    const found = await withWorkspace(prisma, workspaceId, (tx) => probe(tx, kind, id));
-    if (found) return workspaceId;
-  }
-  throw notFound(LABEL[kind]);
+          ).map((m) => ({ workspaceId: m.workspaceId, role: m.role, userId: auth.userId, apiKeyId: null }));
+    for (const candidate of candidates) {
+      if (auth.kind !== "apiKey") await setScope(tx, { workspaceId: candidate.workspaceId });
+      if (!(await probe(tx, kind, id))) continue;
+      const actor = checkRole(candidate, minRole);
+      if (opts.mutation) ctx.services.limiter.consume("workspace", actor.workspaceId);
+      return fn(tx, actor);
+    }
+    throw notFound(LABEL[kind]);
+  });
 }
 
 async function probe(tx: Tx, kind: Locatable, id: string): Promise<boolean> {

@@ -1,6 +1,5 @@
-import { withWorkspace } from "@weft/db";
 import { Arg, Ctx, ID, Int, Mutation, Resolver, Root, Subscription } from "type-graphql";
-import { locateWorkspace, notFound, requireAuth, withMember } from "../auth/access.ts";
+import { inLocated, locateWorkspace, notFound, withMember } from "../auth/access.ts";
 import type { GatewayContext } from "../context.ts";
 import { JSONScalar } from "../common/scalars.ts";
 import { approveNode, cancelRun, retryRun, startRun } from "./run-control.ts";
@@ -9,8 +8,7 @@ import { runEventStream, workspaceRunStream } from "./run-stream.ts";
 import { NodeRun, Run, toNodeRun, toRun } from "./run.type.ts";
 
 async function loadRun(ctx: GatewayContext, runId: string): Promise<Run> {
-  const workspaceId = await locateWorkspace(ctx, "run", runId);
-  return withMember(ctx, workspaceId, "VIEWER", async (tx) => {
+  return inLocated(ctx, "run", runId, "VIEWER", async (tx) => {
     const row = await tx.run.findUnique({ where: { id: runId } });
     if (!row) throw notFound("Run");
     return toRun(row);
@@ -31,7 +29,8 @@ export class RunControlResolver {
     @Arg("versionId", () => ID, { nullable: true }) versionId: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<Run> {
-    return loadRun(ctx, await startRun(ctx, { agentId, input, versionId }));
+    // The QUEUED row as written: no second lookup of what this request just created.
+    return toRun(await startRun(ctx, { agentId, input, versionId }));
   }
 
   @Mutation(() => Run, {
@@ -46,7 +45,7 @@ export class RunControlResolver {
     description: "A new run of the same version and input that reuses the outputs of nodes that succeeded.",
   })
   async retryRun(@Arg("runId", () => ID) runId: string, @Ctx() ctx: GatewayContext): Promise<Run> {
-    return loadRun(ctx, await retryRun(ctx, runId));
+    return toRun(await retryRun(ctx, runId));
   }
 
   @Mutation(() => NodeRun)
@@ -58,8 +57,7 @@ export class RunControlResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<NodeRun> {
     await approveNode(ctx, { runId, nodeId, approved, comment });
-    const workspaceId = await locateWorkspace(ctx, "run", runId);
-    const row = await withWorkspace(ctx.services.prisma, workspaceId, (tx) =>
+    const row = await inLocated(ctx, "run", runId, "VIEWER", (tx) =>
       tx.nodeRun.findUnique({ where: { runId_nodeId: { runId, nodeId } } }),
     );
     if (!row) throw notFound("Node run");
@@ -71,9 +69,7 @@ export class RunControlResolver {
     subscribe: async function* ({ args, context }) {
       const ctx = context as GatewayContext;
       const { runId, afterSeq } = args as { runId: string; afterSeq?: number | null };
-      requireAuth(ctx);
       const workspaceId = await locateWorkspace(ctx, "run", runId);
-      await withMember(ctx, workspaceId, "VIEWER", async () => undefined);
       yield* runEventStream(ctx.services.prisma, listenerOf(ctx), workspaceId, runId, afterSeq ?? 0);
     },
   })

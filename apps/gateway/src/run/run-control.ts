@@ -1,6 +1,6 @@
 import type { Client } from "@temporalio/client";
 import { WorkflowNotFoundError } from "@temporalio/client";
-import { withWorkspace, type Db, type Tx } from "@weft/db";
+import { withWorkspace, type Db, type Run, type Tx } from "@weft/db";
 import type { RunEventListener } from "@weft/db/run-event-listener";
 import { appendEvent, createQueuedRun } from "@weft/db/run-events";
 import {
@@ -15,7 +15,7 @@ import {
   type RunAgentInput,
   type RunTrigger,
 } from "@weft/schema";
-import { locateWorkspace, mutateIn, notFound, recordAudit, type Actor } from "../auth/access.ts";
+import { inLocated, notFound, recordAudit, type Actor } from "../auth/access.ts";
 import type { GatewayContext } from "../context.ts";
 import { badField } from "../common/input.ts";
 import { AppError } from "../errors.ts";
@@ -33,6 +33,8 @@ function runServices(ctx: GatewayContext): RunServices {
 
 interface PreparedRun {
   runId: string;
+  /** The QUEUED row as written, which is what startRun and retryRun answer. */
+  row: Run;
   workflow: RunAgentInput;
 }
 
@@ -74,6 +76,7 @@ async function prepareRun(
   });
   return {
     runId: run.id,
+    row: run,
     workflow: {
       runId: run.id,
       workspaceId: actor.workspaceId,
@@ -141,84 +144,106 @@ async function closeRun(
 export async function startRun(
   ctx: GatewayContext,
   args: { agentId: string; input?: unknown; versionId?: string | null },
-): Promise<string> {
-  const workspaceId = await locateWorkspace(ctx, "agent", args.agentId);
-  const prepared = await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor) => {
-    const agent = await tx.agent.findUnique({ where: { id: args.agentId }, select: { liveVersionId: true } });
-    if (!agent) throw notFound("Agent");
-    const versionId = args.versionId ?? agent.liveVersionId;
-    if (!versionId) {
-      throw new AppError(
-        "BAD_USER_INPUT",
-        "This agent has no published version yet: publish it, or pass versionId",
-        {
-          issues: [{ path: ["versionId"], message: "required until the agent is published" }],
-        },
-      );
-    }
-    const run = await prepareRun(tx, actor, {
-      agentId: args.agentId,
-      versionId,
-      input: args.input,
-      trigger: actor.apiKeyId ? "API" : "MANUAL",
-    });
-    await recordAudit(tx, actor, {
-      action: "run.start",
-      targetType: "Run",
-      targetId: run.runId,
-      data: { agentId: args.agentId, versionId },
-    });
-    return run;
-  });
-  await launch(ctx, workspaceId, prepared);
-  return prepared.runId;
+): Promise<Run> {
+  const prepared = await inLocated(
+    ctx,
+    "agent",
+    args.agentId,
+    "EDITOR",
+    async (tx, actor) => {
+      const agent = await tx.agent.findUnique({
+        where: { id: args.agentId },
+        select: { liveVersionId: true },
+      });
+      if (!agent) throw notFound("Agent");
+      const versionId = args.versionId ?? agent.liveVersionId;
+      if (!versionId) {
+        throw new AppError(
+          "BAD_USER_INPUT",
+          "This agent has no published version yet: publish it, or pass versionId",
+          {
+            issues: [{ path: ["versionId"], message: "required until the agent is published" }],
+          },
+        );
+      }
+      const run = await prepareRun(tx, actor, {
+        agentId: args.agentId,
+        versionId,
+        input: args.input,
+        trigger: actor.apiKeyId ? "API" : "MANUAL",
+      });
+      await recordAudit(tx, actor, {
+        action: "run.start",
+        targetType: "Run",
+        targetId: run.runId,
+        data: { agentId: args.agentId, versionId },
+      });
+      return run;
+    },
+    { mutation: true },
+  );
+  await launch(ctx, prepared.row.workspaceId, prepared);
+  return prepared.row;
 }
 
-export async function retryRun(ctx: GatewayContext, runId: string): Promise<string> {
-  const workspaceId = await locateWorkspace(ctx, "run", runId);
-  const prepared = await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor) => {
-    const previous = await tx.run.findUnique({ where: { id: runId } });
-    if (!previous) throw notFound("Run");
-    if (previous.status !== "FAILED" && previous.status !== "CANCELLED") {
-      throw new AppError(
-        "BAD_USER_INPUT",
-        `Only failed or cancelled runs can be retried; this one is ${previous.status}`,
-        {
-          issues: [{ path: ["runId"], message: `run is ${previous.status}` }],
-        },
-      );
-    }
-    const run = await prepareRun(tx, actor, {
-      agentId: previous.agentId,
-      versionId: previous.versionId,
-      input: previous.input ?? {},
-      trigger: actor.apiKeyId ? "API" : "MANUAL",
-      retryOfRunId: previous.id,
-    });
-    await recordAudit(tx, actor, {
-      action: "run.retry",
-      targetType: "Run",
-      targetId: run.runId,
-      data: { retryOf: runId },
-    });
-    return run;
-  });
-  await launch(ctx, workspaceId, prepared);
-  return prepared.runId;
+export async function retryRun(ctx: GatewayContext, runId: string): Promise<Run> {
+  const prepared = await inLocated(
+    ctx,
+    "run",
+    runId,
+    "EDITOR",
+    async (tx, actor) => {
+      const previous = await tx.run.findUnique({ where: { id: runId } });
+      if (!previous) throw notFound("Run");
+      if (previous.status !== "FAILED" && previous.status !== "CANCELLED") {
+        throw new AppError(
+          "BAD_USER_INPUT",
+          `Only failed or cancelled runs can be retried; this one is ${previous.status}`,
+          {
+            issues: [{ path: ["runId"], message: `run is ${previous.status}` }],
+          },
+        );
+      }
+      const run = await prepareRun(tx, actor, {
+        agentId: previous.agentId,
+        versionId: previous.versionId,
+        input: previous.input ?? {},
+        trigger: actor.apiKeyId ? "API" : "MANUAL",
+        retryOfRunId: previous.id,
+      });
+      await recordAudit(tx, actor, {
+        action: "run.retry",
+        targetType: "Run",
+        targetId: run.runId,
+        data: { retryOf: runId },
+      });
+      return run;
+    },
+    { mutation: true },
+  );
+  await launch(ctx, prepared.row.workspaceId, prepared);
+  return prepared.row;
 }
 
 export async function cancelRun(ctx: GatewayContext, runId: string): Promise<void> {
-  const workspaceId = await locateWorkspace(ctx, "run", runId);
-  await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor) => {
-    const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true } });
-    if (!run) throw notFound("Run");
-    if (run.status !== "QUEUED" && run.status !== "RUNNING") {
-      throw new AppError("BAD_USER_INPUT", `This run already ended (${run.status})`, {
-        issues: [{ path: ["runId"], message: `run is ${run.status}` }],
-      });
-    }
-    await recordAudit(tx, actor, { action: "run.cancel", targetType: "Run", targetId: runId });
-  });
+  const workspaceId = await inLocated(
+    ctx,
+    "run",
+    runId,
+    "EDITOR",
+    async (tx, actor) => {
+      const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true } });
+      if (!run) throw notFound("Run");
+      if (run.status !== "QUEUED" && run.status !== "RUNNING") {
+        throw new AppError("BAD_USER_INPUT", `This run already ended (${run.status})`, {
+          issues: [{ path: ["runId"], message: `run is ${run.status}` }],
+        });
+      }
+      await recordAudit(tx, actor, { action: "run.cancel", targetType: "Run", targetId: runId });
+      return actor.workspaceId;
+    },
+    { mutation: true },
+  );
   try {
     await runServices(ctx).temporal.workflow.getHandle(runWorkflowId(runId)).cancel();
   } catch (err) {
@@ -235,46 +260,52 @@ export async function approveNode(
   // The comment ends up in the node's output (jsonb): refuse what PostgreSQL cannot store up front,
   // instead of failing the run's bookkeeping after the signal.
   if (args.comment && !isStorableText(args.comment)) throw badField("comment", UNSTORABLE_TEXT_MESSAGE);
-  const workspaceId = await locateWorkspace(ctx, "run", args.runId);
-  const signal = await mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor): Promise<ApprovalSignal> => {
-    const run = await tx.run.findUnique({
-      where: { id: args.runId },
-      include: { version: { select: { graph: true } } },
-    });
-    if (!run) throw notFound("Run");
-    const node = validateGraph(run.version.graph);
-    const def = node.ok ? node.graph.nodes.find((n) => n.id === args.nodeId) : undefined;
-    if (!def || def.type !== "approval") throw notFound("Approval node");
-    const nodeRun = await tx.nodeRun.findUnique({
-      where: { runId_nodeId: { runId: args.runId, nodeId: args.nodeId } },
-    });
-    if (run.status !== "RUNNING" || nodeRun?.status !== "RUNNING") {
-      throw new AppError("BAD_USER_INPUT", "This approval is not waiting for a decision", {
-        issues: [{ path: ["nodeId"], message: `node is ${nodeRun?.status ?? "not started"}` }],
+  const signal = await inLocated(
+    ctx,
+    "run",
+    args.runId,
+    "EDITOR",
+    async (tx, actor): Promise<ApprovalSignal> => {
+      const run = await tx.run.findUnique({
+        where: { id: args.runId },
+        include: { version: { select: { graph: true } } },
       });
-    }
-    const approvers = (def.config as { approvers?: string[] }).approvers;
-    if (approvers?.length) {
-      const user = actor.userId
-        ? await tx.user.findUnique({ where: { id: actor.userId }, select: { email: true } })
-        : null;
-      if (!user || !approvers.map((e) => e.toLowerCase()).includes(user.email.toLowerCase())) {
-        throw new AppError("FORBIDDEN", "Only the approvers named on this step can decide it");
+      if (!run) throw notFound("Run");
+      const node = validateGraph(run.version.graph);
+      const def = node.ok ? node.graph.nodes.find((n) => n.id === args.nodeId) : undefined;
+      if (!def || def.type !== "approval") throw notFound("Approval node");
+      const nodeRun = await tx.nodeRun.findUnique({
+        where: { runId_nodeId: { runId: args.runId, nodeId: args.nodeId } },
+      });
+      if (run.status !== "RUNNING" || nodeRun?.status !== "RUNNING") {
+        throw new AppError("BAD_USER_INPUT", "This approval is not waiting for a decision", {
+          issues: [{ path: ["nodeId"], message: `node is ${nodeRun?.status ?? "not started"}` }],
+        });
       }
-    }
-    await recordAudit(tx, actor, {
-      action: args.approved ? "run.approve" : "run.reject",
-      targetType: "Run",
-      targetId: args.runId,
-      data: { nodeId: args.nodeId },
-    });
-    return {
-      nodeId: args.nodeId,
-      approved: args.approved,
-      decidedBy: actor.userId ?? `apikey:${actor.apiKeyId}`,
-      ...(args.comment ? { comment: args.comment } : {}),
-    };
-  });
+      const approvers = (def.config as { approvers?: string[] }).approvers;
+      if (approvers?.length) {
+        const user = actor.userId
+          ? await tx.user.findUnique({ where: { id: actor.userId }, select: { email: true } })
+          : null;
+        if (!user || !approvers.map((e) => e.toLowerCase()).includes(user.email.toLowerCase())) {
+          throw new AppError("FORBIDDEN", "Only the approvers named on this step can decide it");
+        }
+      }
+      await recordAudit(tx, actor, {
+        action: args.approved ? "run.approve" : "run.reject",
+        targetType: "Run",
+        targetId: args.runId,
+        data: { nodeId: args.nodeId },
+      });
+      return {
+        nodeId: args.nodeId,
+        approved: args.approved,
+        decidedBy: actor.userId ?? `apikey:${actor.apiKeyId}`,
+        ...(args.comment ? { comment: args.comment } : {}),
+      };
+    },
+    { mutation: true },
+  );
   await runServices(ctx)
     .temporal.workflow.getHandle(runWorkflowId(args.runId))
     .signal(WORKFLOW_SIGNALS.approval, signal);
