@@ -60,6 +60,18 @@ function heartbeatIfInActivity(): void {
   }
 }
 
+/** Says once per outage (at most every 10 s) that work is waiting for PostgreSQL, and why. */
+function waitingForDatabase(retryMs: number): (error: Error) => void {
+  let saidAt = 0;
+  return (error) => {
+    heartbeatIfInActivity();
+    if (Date.now() - saidAt < 10_000) return;
+    saidAt = Date.now();
+    const reason = (error as { code?: string }).code ?? error.message;
+    console.warn(`PostgreSQL is unreachable (${reason}); database work waits up to ${retryMs} ms for it`);
+  };
+}
+
 export async function startWorker(env: WorkerEnv): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const workerId = env.WORKER_ID ?? `${os.hostname()}:${process.pid}`;
@@ -73,7 +85,7 @@ export async function startWorker(env: WorkerEnv): Promise<RunningWorker> {
     // activities, which would use up the retries of whatever nodes were running; an activity keeps
     // heartbeating meanwhile, so Temporal does not take the wait for a dead worker.
     connectRetryMs: env.WORKER_DB_CONNECT_RETRY_MS,
-    onConnectRetry: heartbeatIfInActivity,
+    onConnectRetry: waitingForDatabase(env.WORKER_DB_CONNECT_RETRY_MS),
   });
   const http = new SafeHttpClient(AddressPolicy.fromSetting(env.WEFT_HTTP_ALLOWLIST));
   const worker = await Worker.create({
