@@ -108,6 +108,27 @@ describe("evaluateExpression", () => {
     expect(await evaluateExpression("$sum([1..1000].($ * 2))", {}, ACTIVITY_EXPRESSION_LIMITS)).toBe(1001000);
   });
 
+  it("reuses parsed expressions without sharing state between evaluations", async () => {
+    // Evaluators are kept per source and limits: concurrent evaluations must each see their own
+    // scope, and a step count that ran out must not carry over to the next evaluation.
+    const source = "$sum(nodes.a.output) + input.k";
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        evaluateExpression(
+          source,
+          { input: { k }, nodes: { a: { output: [k, k] } } },
+          ACTIVITY_EXPRESSION_LIMITS,
+        ),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 20 }, (_, k) => 3 * k));
+    const loop = "$sum([1..100].($ * 2))";
+    expect((await failure(evaluateExpression(loop, {}, { maxSteps: 50 }))).code).toBe("step_limit");
+    expect((await failure(evaluateExpression(loop, {}, { maxSteps: 50 }))).code).toBe("step_limit");
+    expect(await evaluateExpression(loop, {}, { maxSteps: 5_000 })).toBe(10100);
+    expect(compileExpression("1 +")).toBe(compileExpression("1 +"));
+  });
+
   it("stops deep non-tail recursion with the depth limit", async () => {
     const err = await failure(evaluateExpression("($f := function($x){ 1 + $f($x) }; $f(1))", {}));
     expect(err.code).toBe("depth_limit");

@@ -72,19 +72,61 @@ export type CompileResult =
   | { ok: true; expr: CompiledExpression }
   | { ok: false; error: { message: string; position: number; code: string } };
 
-/** Syntax check, for validation and editors; evaluation recompiles with fresh limits. */
+/**
+ * Parsing is most of what a short expression costs (a node's config is checked, then evaluated,
+ * on every attempt, and an agent's expressions repeat run after run), so each source is parsed
+ * once per process: syntax results and idle evaluators are kept, least recently used dropped.
+ */
+const CACHE_SOURCES = 1_000;
+/** Idle evaluators kept per source and limits: concurrent evaluations each need their own. */
+const IDLE_PER_KEY = 8;
+
+/** A Map used as an LRU: a hit moves its key to the back, inserts drop from the front. */
+function lruGet<V>(cache: Map<string, V>, key: string): V | undefined {
+  const value = cache.get(key);
+  if (value !== undefined) {
+    cache.delete(key);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+function lruSet<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > CACHE_SOURCES) cache.delete(cache.keys().next().value!);
+}
+
+const syntax = new Map<string, CompileResult>();
+
+/**
+ * Syntax check, for validation and editors. The result is shared between callers (cached), so
+ * its AST is read-only. Evaluation uses evaluators of its own, with the caller's limits.
+ */
 export function compileExpression(source: string): CompileResult {
+  const cached = lruGet(syntax, source);
+  if (cached) return cached;
+  let result: CompileResult;
   try {
     const compiled = jsonata(source);
-    return { ok: true, expr: { source, ast: compiled.ast() } };
+    result = { ok: true, expr: { source, ast: compiled.ast() } };
   } catch (err) {
     const info = jsonataErrorInfo(err);
-    return {
+    result = {
       ok: false,
       error: { message: info.message, position: info.position ?? 0, code: info.code ?? "S0000" },
     };
   }
+  lruSet(syntax, source, result);
+  return result;
 }
+
+/**
+ * Idle compiled evaluators by limits + source. A JSONata expression object carries per-evaluation
+ * state (the step hook assigned below, the timestamp behind `$now()`), so an evaluator is taken
+ * out for one evaluation at a time and put back afterwards.
+ */
+const idle = new Map<string, jsonata.Expression[]>();
 
 /** Scope for expressions: `{ input, nodes }`, plus `item`/`index` inside foreach. */
 export type ExpressionScope = Readonly<Record<string, unknown>>;
@@ -102,15 +144,19 @@ export async function evaluateExpression(
   limits: ExpressionLimits = {},
 ): Promise<unknown> {
   const maxSteps = limits.maxSteps ?? DEFAULT_EXPRESSION_LIMITS.maxSteps;
-  let compiled: jsonata.Expression;
-  try {
-    compiled = jsonata(source, {
-      stack: limits.maxDepth ?? DEFAULT_EXPRESSION_LIMITS.maxDepth,
-      sequence: limits.maxSequence ?? DEFAULT_EXPRESSION_LIMITS.maxSequence,
-      ...(limits.timeoutMs ? { timeout: limits.timeoutMs } : {}),
-    });
-  } catch (err) {
-    throw toExpressionError(err, limits);
+  const options = {
+    stack: limits.maxDepth ?? DEFAULT_EXPRESSION_LIMITS.maxDepth,
+    sequence: limits.maxSequence ?? DEFAULT_EXPRESSION_LIMITS.maxSequence,
+    ...(limits.timeoutMs ? { timeout: limits.timeoutMs } : {}),
+  };
+  const key = `${options.stack}/${options.sequence}/${limits.timeoutMs ?? 0}\n${source}`;
+  let compiled = lruGet(idle, key)?.pop();
+  if (!compiled) {
+    try {
+      compiled = jsonata(source, options);
+    } catch (err) {
+      throw toExpressionError(err, limits);
+    }
   }
 
   let steps = 0;
@@ -127,6 +173,10 @@ export async function evaluateExpression(
     result = await compiled.evaluate(scope, { ...scope });
   } catch (err) {
     throw toExpressionError(err, limits);
+  } finally {
+    const free = idle.get(key) ?? [];
+    if (free.length < IDLE_PER_KEY) free.push(compiled);
+    lruSet(idle, key, free);
   }
   return toPlainJson(result);
 }
