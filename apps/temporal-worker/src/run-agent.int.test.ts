@@ -38,6 +38,32 @@ async function waitForEvent(runId: string, type: string, nodeId?: string) {
   throw new Error(`no ${type} event for ${nodeId ?? "the run"}`);
 }
 
+test("a node sees the nodes it names anywhere upstream, and every finished node when it reads `nodes` dynamically", async () => {
+  // Each attempt loads only the outcomes its templates, expressions and edge conditions can read.
+  const agent = await h.createAgent(
+    graph(
+      [
+        { id: "a", type: "transform", config: { expression: "{ 'v': 1 }" } },
+        { id: "b", type: "transform", config: { expression: "nodes.a.output.v + 1" } },
+        { id: "c", type: "transform", config: { expression: "[nodes.a.output.v, nodes.b.output]" } },
+        { id: "d", type: "transform", config: { expression: "$sort($keys(nodes))" } },
+        { id: "e", type: "log", config: { message: "a={{nodes.a.output.v}} c={{nodes.c.output[1]}}" } },
+      ],
+      [
+        { from: "a", to: "b" },
+        { from: "b", to: "c", condition: "nodes.a.output.v = 1" },
+        { from: "c", to: "d" },
+        { from: "d", to: "e" },
+      ],
+    ),
+  );
+  const { run, nodes } = await h.finish(await h.startRun(agent));
+  expect(run.status).toBe("SUCCEEDED");
+  expect(nodes.c!.output).toEqual([1, 2]);
+  expect(nodes.d!.output).toEqual(["a", "b", "c"]);
+  expect(nodes.e!.logs).toEqual(["[info] a=1 c=2"]);
+});
+
 test("a chain runs end to end, records every node, and numbers events without gaps", async () => {
   const agent = await h.createAgent(
     graph(

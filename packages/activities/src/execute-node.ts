@@ -6,7 +6,7 @@ import { NodeFailure, classifyError, toApplicationFailure } from "./errors.ts";
 import { nodeImplementations } from "./nodes/registry.ts";
 import type { NodeContext, NodeOutcome } from "./nodes/types.ts";
 import { beginNodeAttempt, succeedNodeAttempt } from "@weft/db/run-events";
-import { evaluateEdges, type EdgeSpec, type RunScope } from "./run-scope.ts";
+import { evaluateEdges, nodesReadBy, type EdgeSpec, type RunScope } from "./run-scope.ts";
 
 export interface ExecuteNodeInput {
   runId: string;
@@ -66,6 +66,7 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
     attempt,
     maxAttempts: input.maxAttempts,
     item: isItem,
+    reads: nodesReadBy(input.config, definition.expressionFields, input.outgoing),
   });
   if (start.missing) throw new NodeFailure(`run ${runId} not found`, false, "RUN_NOT_FOUND");
   if (start.exhausted) {

@@ -2,7 +2,10 @@ import type { Tx } from "@weft/db";
 import {
   ACTIVITY_EXPRESSION_LIMITS,
   LARGE_OUTPUT_THRESHOLD_BYTES,
+  collectReferences,
+  compileExpression,
   evaluateCondition,
+  nodesRead,
   type NodeScopeEntry,
 } from "@weft/schema";
 import { NodeFailure } from "./errors.ts";
@@ -33,6 +36,40 @@ export async function loadRunScope(tx: Tx, runId: string): Promise<RunScope> {
   const scope = await readRunScope(tx, runId);
   if (!scope) throw new NodeFailure(`run ${runId} not found`, false, "RUN_NOT_FOUND");
   return scope as RunScope;
+}
+
+/**
+ * The nodes whose outcomes a node attempt can read: those its templates name, and those its
+ * expression fields and outgoing edge conditions read; null when any node could be read (an
+ * expression that reaches `nodes` dynamically, or one that does not parse, which then fails
+ * exactly as it would with every node loaded). Loading only these keeps a run's scope reads linear.
+ */
+export function nodesReadBy(
+  config: Record<string, unknown>,
+  expressionFields: readonly string[],
+  outgoing: readonly EdgeSpec[],
+): string[] | null {
+  const ids = new Set<string>();
+  const templated: Record<string, unknown> = {};
+  const expressions: unknown[] = outgoing.flatMap((e) => (e.condition ? [e.condition] : []));
+  for (const [key, value] of Object.entries(config)) {
+    if (expressionFields.includes(key)) expressions.push(value);
+    else templated[key] = value;
+  }
+  for (const { ref } of collectReferences(templated)) {
+    if (ref.root !== "nodes") continue;
+    const id = ref.path[1];
+    if (typeof id !== "string") return null;
+    ids.add(id);
+  }
+  for (const source of expressions) {
+    if (typeof source !== "string") return null;
+    const compiled = compileExpression(source);
+    const read = compiled.ok ? nodesRead(compiled.expr) : null;
+    if (!read) return null;
+    for (const id of read) ids.add(id);
+  }
+  return [...ids];
 }
 
 /**

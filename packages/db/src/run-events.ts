@@ -59,8 +59,8 @@ export interface NodeBegin {
 }
 
 /**
- * Start of a node attempt in one statement (`weft_node_begin`): scope, settling of the previous
- * attempt, NodeRun RUNNING and its event. Outside any interactive transaction on purpose: the
+ * Start of a node attempt in one statement (`weft_node_begin`): scope (the run input and the
+ * outcomes of the nodes in `reads`), settling of the previous attempt, NodeRun RUNNING and its event. Outside any interactive transaction on purpose: the
  * function scopes itself to the workspace for its own statement.
  */
 export async function beginNodeAttempt(
@@ -72,16 +72,15 @@ export async function beginNodeAttempt(
     attempt: number;
     maxAttempts: number;
     item: boolean;
+    /** The nodes whose outcomes go into the scope (the ones the node can read); null: all. */
+    reads: readonly string[] | null;
   },
 ): Promise<NodeBegin> {
-  return call<NodeBegin>(db, "weft_node_begin($1::uuid, $2::uuid, $3, $4::int, $5::int, $6::boolean)", [
-    a.workspaceId,
-    a.runId,
-    a.nodeId,
-    a.attempt,
-    a.maxAttempts,
-    a.item,
-  ]);
+  return call<NodeBegin>(
+    db,
+    "weft_node_begin($1::uuid, $2::uuid, $3, $4::int, $5::int, $6::boolean, $7::text[])",
+    [a.workspaceId, a.runId, a.nodeId, a.attempt, a.maxAttempts, a.item, a.reads],
+  );
 }
 
 /**

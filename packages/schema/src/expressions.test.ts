@@ -6,6 +6,7 @@ import {
   evaluateExpression,
   ExpressionError,
   expressionReferences,
+  nodesRead,
   toBoolean,
 } from "./expressions.ts";
 
@@ -176,5 +177,45 @@ describe("expressionReferences", () => {
       "input.limit",
       "nodes.b",
     ]);
+  });
+});
+
+describe("nodesRead", () => {
+  const read = (source: string) => {
+    const compiled = compileExpression(source);
+    if (!compiled.ok) throw new Error(compiled.error.message);
+    const ids = nodesRead(compiled.expr);
+    return ids === null ? null : [...ids].sort();
+  };
+
+  it("lists the nodes a static path names, wherever the path sits", () => {
+    expect(read("42")).toEqual([]);
+    expect(read("input.n * 2")).toEqual([]);
+    expect(read("nodes.fetch.output.status = 200")).toEqual(["fetch"]);
+    expect(read('{ "a": nodes.a.output, "b": $count(nodes.b.output.items[x > 1]) }')).toEqual(["a", "b"]);
+    expect(read("input.list.(nodes.c.output)")).toEqual(["c"]);
+    expect(read("`nodes`.d.output")).toEqual(["d"]);
+    expect(read("input.*")).toEqual([]);
+  });
+
+  it("gives up (null: any node) wherever `nodes` could be reached dynamically", () => {
+    for (const source of [
+      "nodes",
+      "$keys(nodes)",
+      "nodes.*",
+      'nodes["a"]',
+      "nodes[0]",
+      "$nodes.a",
+      "$.nodes.a",
+      "$$.nodes.a",
+      "input.items.($ * 2)",
+      "*.a",
+      "**.output",
+      "nodes.a.output.%.b",
+      "$eval('nodes.a.output')",
+      "$lookup(nodes, 'a')",
+    ]) {
+      expect(read(source), source).toBeNull();
+    }
   });
 });

@@ -245,6 +245,53 @@ export function expressionReferences(expr: CompiledExpression): ExpressionRefere
   return found;
 }
 
+const nodesReadCache = new WeakMap<CompiledExpression, ReadonlySet<string> | null>();
+
+/**
+ * The node ids an expression can read from `nodes`, for loading only those outputs; null when it
+ * may read any (a path through `nodes` that is not `nodes.ID…`, `$`, `$$`, `$nodes`, `$eval`, a
+ * leading wildcard or descendant step, the parent operator). Errs on reading more: a name found
+ * in a nested context (`input.list.(nodes.a)`) counts too.
+ */
+export function nodesRead(expr: CompiledExpression): ReadonlySet<string> | null {
+  if (nodesReadCache.has(expr)) return nodesReadCache.get(expr)!;
+  const ids = new Set<string>();
+  let any = false;
+  const visit = (node: unknown, laterStep = false): void => {
+    if (any || typeof node !== "object" || node === null) return;
+    if (Array.isArray(node)) {
+      node.forEach((n) => visit(n));
+      return;
+    }
+    const n = node as { type?: unknown; value?: unknown; steps?: unknown; procedure?: unknown };
+    if (n.type === "variable" && (n.value === "" || n.value === "$" || n.value === "nodes")) any = true;
+    else if ((n.type === "wildcard" || n.type === "descendant") && !laterStep) any = true;
+    else if (n.type === "parent") any = true;
+    else if (
+      (n.type === "function" || n.type === "partial") &&
+      (n.procedure as { type?: unknown; value?: unknown } | undefined)?.value === "eval"
+    )
+      any = true;
+    if (any) return;
+    if (n.type === "path" && Array.isArray(n.steps)) {
+      const [first, second] = n.steps as Array<Record<string, unknown> | undefined>;
+      if (first?.type === "name" && first.value === "nodes") {
+        const plain = !first.stages && !first.predicate && !first.group;
+        if (plain && second?.type === "name" && typeof second.value === "string") ids.add(second.value);
+        else any = true;
+      }
+      (n.steps as unknown[]).forEach((step, i) => visit(step, i > 0));
+      for (const [key, value] of Object.entries(node)) if (key !== "steps") visit(value);
+      return;
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(expr.ast);
+  const result = any ? null : ids;
+  nodesReadCache.set(expr, result);
+  return result;
+}
+
 interface JsonataErrorInfo {
   code?: string;
   message: string;
