@@ -1,4 +1,4 @@
-import { Prisma, type Run } from "./generated/prisma/client.ts";
+import { Prisma, type Run, type RunEvent } from "./generated/prisma/client.ts";
 import { sqlPool, type Db, type Tx } from "./client.ts";
 import type { RunEventType, RunTrigger } from "@weft/schema";
 
@@ -34,6 +34,21 @@ function jsonText(value: unknown): string | null {
 /** jsonb comes back parsed from the pg driver; be tolerant of text. */
 function parsed<T>(value: unknown): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+/**
+ * Up to `limit` of a run's events after `afterSeq`, in order, in one statement
+ * (`weft_run_events_after`, workspace-scoped): what a subscriber reads on every NOTIFY.
+ */
+export async function readEventsAfterSeq(
+  db: Db,
+  a: { workspaceId: string; runId: string; afterSeq: number; limit: number },
+): Promise<RunEvent[]> {
+  const { rows } = await sqlPool(db).query<RunEvent>(
+    "SELECT * FROM weft_run_events_after($1::uuid, $2::uuid, $3::int, $4::int)",
+    [a.workspaceId, a.runId, a.afterSeq, a.limit],
+  );
+  return rows;
 }
 
 export interface NodeScopeRecord {

@@ -1,5 +1,6 @@
 import { withWorkspace, type Db, type RunEvent as RunEventRow, type Run as RunRow } from "@weft/db";
 import type { RunEventListener } from "@weft/db/run-event-listener";
+import { readEventsAfterSeq } from "@weft/db/run-events";
 import { isRunEventType, isTerminalRunStatus, type RunStatus } from "@weft/schema";
 
 const PAGE = 500;
@@ -81,9 +82,7 @@ export function readEventsAfter(
   if (current && current.startedAt > notBefore) return current.rows;
   const read: Read = {
     startedAt: markWakeUp(),
-    rows: withWorkspace(prisma, workspaceId, (tx) =>
-      tx.runEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: PAGE }),
-    ),
+    rows: readEventsAfterSeq(prisma, { workspaceId, runId, afterSeq, limit: PAGE }),
   };
   reads.set(key, read);
   const done = () => {
