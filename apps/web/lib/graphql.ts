@@ -283,6 +283,7 @@ export interface RunSummary {
   id: string;
   status: RunStatus;
   trigger: string;
+  createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   tokens: number;

@@ -1,7 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, withScope, withUser, withWorkspace } from "./client.ts";
-import { beginNodeAttempt, succeedNodeAttempt } from "./run-events.ts";
+import {
+  beginNodeAttempt,
+  finishRunRecord,
+  markRunRunning,
+  readEventsAfterSeq,
+  succeedNodeAttempt,
+} from "./run-events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import { withAdminClient } from "./pg-admin.ts";
 import { createTestDatabase, tablesMissingRls, testDatabaseUrl, type TestDatabase } from "./testing.ts";
@@ -333,6 +339,7 @@ describe("row-level security", () => {
       attempt: 1,
       maxAttempts: 1,
       item: false,
+      reads: null,
     });
     expect(beginAsA).toEqual({ missing: true });
     await expect(
@@ -361,7 +368,56 @@ describe("row-level security", () => {
       attempt: 1,
       maxAttempts: 1,
       item: true,
+      reads: null,
     });
     expect(own.scope.nodes).toEqual({ fetch: { output: { big: true } } });
+    const limited = await beginNodeAttempt(app, {
+      workspaceId: B.workspaceId,
+      runId: B.runId,
+      nodeId: "next",
+      attempt: 1,
+      maxAttempts: 1,
+      item: true,
+      reads: ["other"],
+    });
+    expect(limited.scope.nodes).toEqual({});
+  });
+
+  it("the run start/finish and event-read functions run under the caller's RLS too", async () => {
+    const runBefore = await admin.run.findUniqueOrThrow({ where: { id: B.runId } });
+    const eventsBefore = await count(admin, "RunEvent", `"runId" = '${B.runId}'`);
+    expect(
+      await markRunRunning(app, {
+        workspaceId: A.workspaceId,
+        runId: B.runId,
+        temporalWorkflowId: "intruder",
+        temporalRunId: "intruder",
+      }),
+    ).toBe(false);
+    await expect(
+      finishRunRecord(app, {
+        workspaceId: A.workspaceId,
+        runId: B.runId,
+        status: "FAILED",
+        error: "intruder",
+        outputNodeIds: [],
+        noModel: "none",
+      }),
+    ).rejects.toThrow(/not visible/);
+    expect(
+      await readEventsAfterSeq(app, { workspaceId: A.workspaceId, runId: B.runId, afterSeq: 0, limit: 10 }),
+    ).toEqual([]);
+    const own = await readEventsAfterSeq(app, {
+      workspaceId: B.workspaceId,
+      runId: B.runId,
+      afterSeq: 0,
+      limit: 10,
+    });
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.length).toBe(Math.min(eventsBefore, 10));
+    const runAfter = await admin.run.findUniqueOrThrow({ where: { id: B.runId } });
+    expect(runAfter.status).toBe(runBefore.status);
+    expect(runAfter.temporalWorkflowId).toBe(runBefore.temporalWorkflowId);
+    expect(await count(admin, "RunEvent", `"runId" = '${B.runId}'`)).toBe(eventsBefore);
   });
 });

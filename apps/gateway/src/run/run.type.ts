@@ -37,10 +37,14 @@ export class Run {
   @Field(() => Float)
   costUsd!: number;
 
+  @Field(() => DateTimeScalar, {
+    description: "When the run was requested; run lists are newest first by this.",
+  })
+  createdAt!: Date;
+
   workspaceId!: string;
   agentId!: string;
   versionId!: string;
-  createdAt!: Date;
 }
 
 @ObjectType("NodeRun")

@@ -163,11 +163,9 @@ function RunsTable({
   );
   const onRun = useCallback(({ workspaceRuns: run }: WorkspaceRunsData) => {
     setChanged((m) => new Map(m).set(run.id, run));
-    setFresh((list) => {
-      if (list.some((r) => r.id === run.id)) return list.map((r) => (r.id === run.id ? run : r));
-      // A run not listed yet is a new one (the list is newest first) when it is queued or starting.
-      return run.status === "QUEUED" || run.status === "RUNNING" ? [run, ...list] : list;
-    });
+    setFresh((list) =>
+      list.some((r) => r.id === run.id) ? list.map((r) => (r.id === run.id ? run : r)) : [run, ...list],
+    );
   }, []);
   useStream(WORKSPACE_RUNS, { workspaceId }, false, onRun);
 
@@ -175,8 +173,13 @@ function RunsTable({
     const seen = new Set<string>();
     const out: RunSummary[] = [];
     const listed = new Set(loaded.map((r) => r.id));
+    // A run not listed is a new one when it is newer than the newest listed (the list is newest
+    // first); an older run changing status belongs further down, on a page not loaded yet. By
+    // creation time, not status: a short run may already have finished when its first change arrives.
+    const newest = loaded[0]?.createdAt;
     for (const r of fresh) {
       if (listed.has(r.id) || !matches(r) || seen.has(r.id)) continue;
+      if (newest !== undefined && r.createdAt < newest) continue;
       seen.add(r.id);
       out.push(r);
     }

@@ -45,6 +45,7 @@ const RUN_SUMMARY_FIELDS = `
   id
   status
   trigger
+  createdAt
   startedAt
   finishedAt
   tokens
