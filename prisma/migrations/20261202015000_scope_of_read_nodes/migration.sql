@@ -5,6 +5,15 @@
 -- reaches `nodes` dynamically). The one-argument and six-argument forms stay, delegating, for
 -- workers of the previous release during a rolling upgrade.
 
+-- What a finished node shows in a scope: its output (a large one resolved), or its error.
+CREATE FUNCTION weft_node_outcome(p_status text, p_output jsonb, p_error text, p_large jsonb, p_large_id uuid)
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN p_status = 'SUCCEEDED'
+    THEN jsonb_build_object('output', CASE WHEN p_large_id IS NOT NULL THEN p_large ELSE p_output END)
+    ELSE jsonb_build_object('error', jsonb_build_object('message', coalesce(p_error, 'failed')))
+  END;
+$$;
+
 CREATE FUNCTION weft_run_scope(p_run uuid, p_nodes text[]) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
   v_input jsonb;
@@ -14,17 +23,23 @@ BEGIN
   IF NOT FOUND THEN
     RETURN NULL;
   END IF;
-  SELECT coalesce(jsonb_object_agg(
-           n."nodeId",
-           CASE WHEN n.status = 'SUCCEEDED'
-             THEN jsonb_build_object('output', CASE WHEN l.id IS NOT NULL THEN l.data ELSE n.output END)
-             ELSE jsonb_build_object('error', jsonb_build_object('message', coalesce(n.error, 'failed')))
-           END), '{}'::jsonb)
-    INTO v_nodes
-    FROM "NodeRun" n
-    LEFT JOIN "LargeOutput" l ON l."workspaceId" = n."workspaceId" AND l.id = n."outputRef"
-   WHERE n."runId" = p_run AND n.status IN ('SUCCEEDED', 'FAILED')
-     AND (p_nodes IS NULL OR n."nodeId" = ANY (p_nodes));
+  -- Two statements rather than one "p_nodes IS NULL OR …": the named nodes are index lookups on
+  -- (runId, nodeId), not a scan of the run's nodes (which made each read linear in the run's size).
+  IF p_nodes IS NULL THEN
+    SELECT coalesce(jsonb_object_agg(n."nodeId", weft_node_outcome(n.status::text, n.output, n.error, l.data, l.id)), '{}'::jsonb)
+      INTO v_nodes
+      FROM "NodeRun" n
+      LEFT JOIN "LargeOutput" l ON l."workspaceId" = n."workspaceId" AND l.id = n."outputRef"
+     WHERE n."runId" = p_run AND n.status IN ('SUCCEEDED', 'FAILED');
+  ELSIF cardinality(p_nodes) = 0 THEN
+    v_nodes := '{}'::jsonb;
+  ELSE
+    SELECT coalesce(jsonb_object_agg(n."nodeId", weft_node_outcome(n.status::text, n.output, n.error, l.data, l.id)), '{}'::jsonb)
+      INTO v_nodes
+      FROM "NodeRun" n
+      LEFT JOIN "LargeOutput" l ON l."workspaceId" = n."workspaceId" AND l.id = n."outputRef"
+     WHERE n."runId" = p_run AND n."nodeId" = ANY (p_nodes) AND n.status IN ('SUCCEEDED', 'FAILED');
+  END IF;
   RETURN jsonb_build_object('input', coalesce(v_input, '{}'::jsonb), 'nodes', v_nodes);
 END $$;
 
