@@ -1,5 +1,6 @@
 import { Prisma, type Run, type RunEvent } from "./generated/prisma/client.ts";
 import { sqlPool, type Db, type Tx } from "./client.ts";
+import { NodeWriteBatcher } from "./node-writes.ts";
 import type { RunEventType, RunTrigger } from "@weft/schema";
 
 export interface EventInput {
@@ -74,9 +75,10 @@ export interface NodeBegin {
 }
 
 /**
- * Start of a node attempt in one statement (`weft_node_begin`): scope (the run input and the
- * outcomes of the nodes in `reads`), settling of the previous attempt, NodeRun RUNNING and its event. Outside any interactive transaction on purpose: the
- * function scopes itself to the workspace for its own statement.
+ * Start of a node attempt (`weft_node_begin`): scope (the run input and the outcomes of the nodes
+ * in `reads`), settling of the previous attempt, NodeRun RUNNING and its event. Outside any
+ * interactive transaction on purpose: it goes out in a batch of node writes (node-writes.ts),
+ * each scoped to its own workspace.
  */
 export async function beginNodeAttempt(
   db: Db,
@@ -91,16 +93,12 @@ export async function beginNodeAttempt(
     reads: readonly string[] | null;
   },
 ): Promise<NodeBegin> {
-  return call<NodeBegin>(
-    db,
-    "weft_node_begin($1::uuid, $2::uuid, $3, $4::int, $5::int, $6::boolean, $7::text[])",
-    [a.workspaceId, a.runId, a.nodeId, a.attempt, a.maxAttempts, a.item, a.reads],
-  );
+  return (await nodeWrites(db).write({ kind: "begin", ...a })) as NodeBegin;
 }
 
 /**
- * Success of a node attempt in one statement (`weft_node_succeed`): output (large ones into
- * LargeOutput), input, logs, usage, node.log and node.succeeded events.
+ * Success of a node attempt (`weft_node_succeed`, batched like the start): output (large ones
+ * into LargeOutput), input, logs, usage, node.log and node.succeeded events.
  */
 export async function succeedNodeAttempt(
   db: Db,
@@ -122,26 +120,33 @@ export async function succeedNodeAttempt(
 ): Promise<void> {
   const output = jsonText(a.output);
   const size = output === null ? 0 : Buffer.byteLength(output);
-  const largeSize = size > a.largeThresholdBytes ? size : null;
-  await call(
-    db,
-    `weft_node_succeed($1::uuid, $2::uuid, $3, $4::int, $5::jsonb, $6::jsonb, $7::int, $8::text[],
-      $9::int, $10::int, $11::numeric, $12::int)`,
-    [
-      a.workspaceId,
-      a.runId,
-      a.nodeId,
-      a.attempt,
-      jsonText(a.input),
-      output,
-      largeSize,
-      a.logs,
-      a.tokensIn,
-      a.tokensOut,
-      String(a.costUsd),
-      Math.round(a.durationMs),
-    ],
-  );
+  await nodeWrites(db).write({
+    kind: "succeed",
+    workspaceId: a.workspaceId,
+    runId: a.runId,
+    nodeId: a.nodeId,
+    attempt: a.attempt,
+    input: a.input ?? null,
+    output: a.output ?? null,
+    largeSize: size > a.largeThresholdBytes ? size : null,
+    logs: a.logs,
+    tokensIn: a.tokensIn,
+    tokensOut: a.tokensOut,
+    costUsd: String(a.costUsd),
+    durationMs: Math.round(a.durationMs),
+  });
+}
+
+const batchers = new WeakMap<Db, NodeWriteBatcher>();
+
+/** Node attempt writes go through one batcher per client (see node-writes.ts); exported for tests. */
+export function nodeWrites(db: Db): NodeWriteBatcher {
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = new NodeWriteBatcher(sqlPool(db));
+    batchers.set(db, batcher);
+  }
+  return batcher;
 }
 
 /**

@@ -1,0 +1,109 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createPrisma } from "./client.ts";
+import type { PrismaClient } from "./generated/prisma/client.ts";
+import { NodeWriteError } from "./node-writes.ts";
+import { beginNodeAttempt, nodeWrites, succeedNodeAttempt } from "./run-events.ts";
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "./testing.ts";
+
+let db: TestDatabase;
+let admin: PrismaClient;
+let app: PrismaClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase(testDatabaseUrl());
+  admin = createPrisma(db.adminUrl, { poolMax: 4 });
+  app = createPrisma(db.appUrl, { poolMax: 20 });
+});
+afterAll(async () => {
+  await app?.$disconnect();
+  await admin?.$disconnect();
+  await db?.drop();
+});
+
+/** A workspace with one QUEUED run, written as the owner. */
+async function seedRun(): Promise<{ workspaceId: string; runId: string }> {
+  const workspaceId = randomUUID();
+  const graph = { version: 1, inputs: {}, nodes: [], edges: [] };
+  await admin.workspace.create({ data: { id: workspaceId, name: "w", slug: `w-${workspaceId}` } });
+  const agent = await admin.agent.create({ data: { workspaceId, name: "a", draftGraph: graph } });
+  const version = await admin.agentVersion.create({
+    data: { workspaceId, agentId: agent.id, number: 1, graph, spec: "", checksum: "c" },
+  });
+  const run = await admin.run.create({
+    data: { workspaceId, agentId: agent.id, versionId: version.id, status: "RUNNING", input: { n: 1 } },
+  });
+  return { workspaceId, runId: run.id };
+}
+
+const begin = (run: { workspaceId: string; runId: string }, nodeId: string) =>
+  beginNodeAttempt(app, { ...run, nodeId, attempt: 1, maxAttempts: 1, item: false, reads: [] });
+
+const succeed = (run: { workspaceId: string; runId: string }, nodeId: string) =>
+  succeedNodeAttempt(app, {
+    ...run,
+    nodeId,
+    attempt: 1,
+    input: { nodeId },
+    output: { nodeId },
+    largeThresholdBytes: 1_000_000,
+    logs: [],
+    tokensIn: 0,
+    tokensOut: 0,
+    costUsd: 0,
+    durationMs: 1,
+  });
+
+test("a burst of node writes goes out in a few statements, each with its own outcome and gap-free events", async () => {
+  const [one, two] = await Promise.all([seedRun(), seedRun()]);
+  const nodes = Array.from({ length: 60 }, (_, i) => `n${i}`);
+  const before = nodeWrites(app).statements;
+  const begun = await Promise.all(nodes.flatMap((n) => [begin(one, n), begin(two, n)]));
+  expect(begun).toHaveLength(120);
+  for (const b of begun)
+    expect(b).toMatchObject({ done: false, failedAttempts: 0, scope: { input: { n: 1 } } });
+  await Promise.all(nodes.flatMap((n) => [succeed(one, n), succeed(two, n)]));
+  // 240 writes at once: at most four statements out at a time, the rest batched behind them.
+  const statements = nodeWrites(app).statements - before;
+  expect(statements).toBeGreaterThan(1);
+  expect(statements).toBeLessThan(40);
+
+  for (const run of [one, two]) {
+    const events = await admin.runEvent.findMany({ where: { runId: run.runId }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === "node.started")).toHaveLength(60);
+    expect(events.filter((e) => e.type === "node.succeeded")).toHaveLength(60);
+    const rows = await admin.nodeRun.findMany({ where: { runId: run.runId } });
+    expect(
+      rows.every((r) => r.status === "SUCCEEDED" && (r.output as { nodeId: string }).nodeId === r.nodeId),
+    ).toBe(true);
+  }
+});
+
+test("a failing write fails alone, and another workspace's run stays invisible inside a batch", async () => {
+  const run = await seedRun();
+  const other = await seedRun();
+  const calls: Array<Promise<unknown>> = [];
+  for (let i = 0; i < 40; i++) calls.push(begin(run, `ok${i}`));
+  // Never begun, so there is no NodeRun to succeed: this write fails inside its batch.
+  const orphan = succeed(run, "never-begun");
+  // Another workspace's run, seen from this one: invisible (RLS), answered as missing.
+  const intruder = beginNodeAttempt(app, {
+    workspaceId: run.workspaceId,
+    runId: other.runId,
+    nodeId: "x",
+    attempt: 1,
+    maxAttempts: 1,
+    item: false,
+    reads: null,
+  });
+  const settled = await Promise.allSettled([...calls, orphan, intruder]);
+  expect(settled.slice(0, 40).every((s) => s.status === "fulfilled")).toBe(true);
+  const failed = settled[40]!;
+  expect(failed.status).toBe("rejected");
+  expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(NodeWriteError);
+  expect(String((failed as PromiseRejectedResult).reason.message)).toMatch(/not visible/);
+  expect(settled[41]).toEqual({ status: "fulfilled", value: { missing: true } });
+  expect(await admin.nodeRun.count({ where: { runId: other.runId } })).toBe(0);
+  expect(await admin.nodeRun.count({ where: { runId: run.runId } })).toBe(40);
+});
