@@ -63,7 +63,7 @@ export const postgresRestart = {
     stages: 2,
     transforms: 6,
     transformAttempts: 2,
-    tolerateCounted: 1,
+    tolerateCounted: 0,
     downMs: 5_500,
     staggerMs: 100,
     delayMs: 500,
@@ -212,9 +212,9 @@ export async function postgresRestartDrill(p: PostgresRestartParams): Promise<Dr
       `node attempts counted as failed ${audit.failedAttempts}`,
     );
     // An outage is not the node's fault (docs/execution.md counts node errors and timeouts only).
-    // Known open bug (packages/activities/src/execute-node.ts): a transaction cut by the shutdown
-    // while recording a node's success is counted as a failed attempt of that node, and fails a
-    // one-attempt node's run. The short version in npm test tolerates it (tolerateCounted=1).
+    // Once an open bug (fixed in packages/activities/src/execute-node.ts, RECORDING_FAILED): a
+    // transaction cut by the shutdown while recording a node's success was counted as a failed
+    // attempt of that node. Both versions now require 0; tolerateCounted stays for investigations.
     report.check(
       p.tolerateCounted > 0 || audit.failedAttempts === 0,
       `the outage was counted against nodes: ${audit.counted.slice(0, 3).join("; ")}`,
