@@ -43,9 +43,11 @@ export class NodeWriteBatcher {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  write(op: NodeWrite): Promise<unknown> {
+  /** `op` as JSON text: callers that already hold an output's JSON splice it in rather than encode it twice. */
+  write(op: NodeWrite | string): Promise<unknown> {
+    const json = typeof op === "string" ? op : JSON.stringify(op);
     return new Promise((resolve, reject) => {
-      this.queue.push({ json: JSON.stringify(op), resolve, reject });
+      this.queue.push({ json, resolve, reject });
       this.pump();
     });
   }

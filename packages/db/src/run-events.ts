@@ -1,6 +1,6 @@
 import { Prisma, type Run, type RunEvent } from "./generated/prisma/client.ts";
 import { sqlPool, type Db, type Tx } from "./client.ts";
-import { NodeWriteBatcher } from "./node-writes.ts";
+import { NodeWriteBatcher, type NodeWrite } from "./node-writes.ts";
 import type { RunEventType, RunTrigger } from "@weft/schema";
 
 export interface EventInput {
@@ -118,23 +118,24 @@ export async function succeedNodeAttempt(
     durationMs: number;
   },
 ): Promise<void> {
-  const output = jsonText(a.output);
-  const size = output === null ? 0 : Buffer.byteLength(output);
-  await nodeWrites(db).write({
+  // The output is encoded once: its size decides LargeOutput, and the same text goes in the op.
+  const output = jsonText(a.output) ?? "null";
+  const size = Buffer.byteLength(output);
+  const op: NodeWrite = {
     kind: "succeed",
     workspaceId: a.workspaceId,
     runId: a.runId,
     nodeId: a.nodeId,
     attempt: a.attempt,
     input: a.input ?? null,
-    output: a.output ?? null,
-    largeSize: size > a.largeThresholdBytes ? size : null,
+    largeSize: a.output != null && size > a.largeThresholdBytes ? size : null,
     logs: a.logs,
     tokensIn: a.tokensIn,
     tokensOut: a.tokensOut,
     costUsd: String(a.costUsd),
     durationMs: Math.round(a.durationMs),
-  });
+  };
+  await nodeWrites(db).write(`${JSON.stringify(op).slice(0, -1)},"output":${output}}`);
 }
 
 const batchers = new WeakMap<Db, NodeWriteBatcher>();
