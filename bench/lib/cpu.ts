@@ -62,11 +62,12 @@ export function cpuDelta(
   return delta;
 }
 
-/** Runs `fn` and returns its result with the CPU seconds each class spent meanwhile. */
-export async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: Map<CpuClass, number> }> {
+/** Runs `fn`, adds the CPU seconds each class spent meanwhile to `into`, and returns its result. */
+export async function withCpu<T>(into: Map<CpuClass, number>, fn: () => Promise<T>): Promise<T> {
   const before = cpuSnapshot();
   const value = await fn();
-  return { value, cpu: cpuDelta(before, cpuSnapshot()) };
+  for (const [cls, seconds] of cpuDelta(before, cpuSnapshot())) into.set(cls, (into.get(cls) ?? 0) + seconds);
+  return value;
 }
 
 /** "gateway 1.2 s, postgres 0.8 s, …", largest first. */

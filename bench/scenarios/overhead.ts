@@ -92,14 +92,9 @@ async function compare(
   const rawAll: number[] = [];
   // CPU per run by process class ("bench" holds both workers, which run in this process).
   const cpu = { weft: new Map<CpuClass, number>(), raw: new Map<CpuClass, number>() };
-  const timed = async (into: Map<CpuClass, number>, fn: () => Promise<number>) => {
-    const { value, cpu: spent } = await withCpu(fn);
-    for (const [k, v] of spent) into.set(k, (into.get(k) ?? 0) + v);
-    return value;
-  };
   for (let i = 0; i < ctx.options.iterations; i++) {
-    weftAll.push(await timed(cpu.weft, timeWeft));
-    rawAll.push(await timed(cpu.raw, timeRaw));
+    weftAll.push(await withCpu(cpu.weft, timeWeft));
+    rawAll.push(await withCpu(cpu.raw, timeRaw));
   }
   const n = ctx.options.iterations;
   return {

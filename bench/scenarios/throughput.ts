@@ -114,16 +114,9 @@ export const throughputScenario: Scenario<BenchContext> = {
     const raw: Round[] = [];
     // CPU seconds per process class over the measured rounds, to say where a gap comes from.
     const cpu = { weft: new Map<CpuClass, number>(), raw: new Map<CpuClass, number>() };
-    const add = (into: Map<CpuClass, number>, from: Map<CpuClass, number>) => {
-      for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v);
-    };
     for (let i = 0; i < rounds; i++) {
-      const w = await withCpu(() => weftRound(RUNS));
-      weft.push(w.value);
-      add(cpu.weft, w.cpu);
-      const r = await withCpu(() => rawRound(RUNS));
-      raw.push(r.value);
-      add(cpu.raw, r.cpu);
+      weft.push(await withCpu(cpu.weft, () => weftRound(RUNS)));
+      raw.push(await withCpu(cpu.raw, () => rawRound(RUNS)));
     }
     const cpuPerRun = (m: Map<CpuClass, number>) => cpuText(m, RUNS * rounds, "ms");
     const rate = (r: Round[]) => median(r.map((x) => x.finished / x.seconds));
