@@ -11,6 +11,7 @@ import { RUN_EVENTS_CHANNEL, type RunEventNotice } from "@weft/schema";
 import type { Client } from "graphql-ws";
 import pg from "pg";
 import type { BenchContext } from "../lib/context.ts";
+import { cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
 import { gql, wsClients } from "../lib/graphql.ts";
 import type { Row, Scenario } from "../lib/report.ts";
 import { seedAgent, seedTenant } from "../lib/seed.ts";
@@ -77,7 +78,7 @@ export const eventDeliveryScenario: Scenario<BenchContext> = {
     await reference.connect();
     await reference.query(`LISTEN ${RUN_EVENTS_CHANNEL}`);
 
-    const oneRun = async (side: "weft" | "bare", subscribers: number) => {
+    const oneRun = async (side: "weft" | "bare", subscribers: number, cpu?: Map<CpuClass, number>) => {
       const { startRun } = await gql<{ startRun: { id: string } }>(
         stack.gatewayUrl,
         `mutation($a: ID!) { startRun(agentId: $a) { id } }`,
@@ -141,18 +142,21 @@ export const eventDeliveryScenario: Scenario<BenchContext> = {
         }
         if (failures.length) throw new Error(`subscription failed: ${JSON.stringify(failures[0])}`);
 
-        await gql(
-          stack.gatewayUrl,
-          `mutation($r: ID!) { approveNode(runId: $r, nodeId: "gate", approved: true) { status } }`,
-          { r: runId },
-          tenant.token,
-        );
-        await until(
-          "every subscriber to receive run.succeeded",
-          () => failures.length > 0 || received.every((r) => r.some((e) => e.type === "run.succeeded")),
-          180_000,
-          50,
-        );
+        // CPU from the approval to the last receipt: the live part, by process.
+        await withCpu(cpu ?? new Map(), async () => {
+          await gql(
+            stack.gatewayUrl,
+            `mutation($r: ID!) { approveNode(runId: $r, nodeId: "gate", approved: true) { status } }`,
+            { r: runId },
+            tenant.token,
+          );
+          await until(
+            "every subscriber to receive run.succeeded",
+            () => failures.length > 0 || received.every((r) => r.some((e) => e.type === "run.succeeded")),
+            180_000,
+            50,
+          );
+        });
         if (failures.length) throw new Error(`subscription failed: ${JSON.stringify(failures[0])}`);
 
         const latency: number[] = [];
@@ -182,11 +186,12 @@ export const eventDeliveryScenario: Scenario<BenchContext> = {
         stored: [] as number[],
         events: 0,
         missing: 0,
+        cpu: { weft: new Map<CpuClass, number>(), bare: new Map<CpuClass, number>() },
       };
       for (let r = 0; r < RUNS_FOR[count]!; r++) {
         for (const side of ["weft", "bare"] as const) {
           ctx.log(`  ${count} subscriber(s), ${side}, run ${r + 1}/${RUNS_FOR[count]}`);
-          const o = await oneRun(side, count);
+          const o = await oneRun(side, count, result.cpu[side]);
           result[side].push(...o.latency);
           result.missing += o.missingReference;
           if (side === "weft") {
@@ -201,6 +206,10 @@ export const eventDeliveryScenario: Scenario<BenchContext> = {
         stored: summarize(result.stored),
         events: result.events / RUNS_FOR[count]!,
         missing: result.missing,
+        cpu: {
+          weft: cpuText(result.cpu.weft, RUNS_FOR[count]!, "ms"),
+          bare: cpuText(result.cpu.bare, RUNS_FOR[count]!, "ms"),
+        },
       };
     };
 
@@ -228,6 +237,7 @@ export const eventDeliveryScenario: Scenario<BenchContext> = {
             `${label}: ${r.weft.n} weft samples (${r.events} live events per subscriber per run), ${r.bare.n} bare; ` +
               `stored event time → receipt p50 ${r.stored.p50.toFixed(1)} / p95 ${r.stored.p95.toFixed(1)} ms` +
               (r.missing ? `; ${r.missing} receipts without a reference NOTIFY` : ""),
+            `${label}: CPU per run from approval to the last receipt, weft: ${r.cpu.weft}; bare: ${r.cpu.bare}`,
           );
         } catch (err) {
           ctx.log(`  ${label} failed: ${(err as Error).message}`);
