@@ -5,6 +5,7 @@
 // first activity starts (the activity stamps the wall clock). One run at a time, interleaved.
 import { runWorkflowId } from "@weft/schema";
 import type { BenchContext } from "../lib/context.ts";
+import { cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
 import { gql, wsClient } from "../lib/graphql.ts";
 import type { Scenario } from "../lib/report.ts";
 import { seedAgent, seedTenant, transformChain } from "../lib/seed.ts";
@@ -58,14 +59,13 @@ export const startLatencyScenario: Scenario<BenchContext> = {
         });
       });
 
+    /** CPU by process while the start calls were in flight (weft only), summed over the counted ones. */
+    let ackCpu: Map<CpuClass, number> | null = null;
     const weftOnce = async () => {
       const t0 = wallNow();
-      const { startRun } = await gql<{ startRun: { id: string } }>(
-        stack.gatewayUrl,
-        START,
-        { agentId: agent.agentId },
-        tenant.token,
-      );
+      const call = () =>
+        gql<{ startRun: { id: string } }>(stack.gatewayUrl, START, { agentId: agent.agentId }, tenant.token);
+      const { startRun } = ackCpu ? await withCpu(ackCpu, call) : await call();
       const ack = wallNow() - t0;
       const first = (await runningAt(startRun.id)) - t0;
       await client.workflow.getHandle(runWorkflowId(startRun.id)).result();
@@ -89,6 +89,7 @@ export const startLatencyScenario: Scenario<BenchContext> = {
       await rawOnce();
       const weft: Array<{ ack: number; first: number }> = [];
       const raw: Array<{ ack: number; first: number }> = [];
+      ackCpu = new Map();
       for (let i = 0; i < n; i++) {
         weft.push(await weftOnce());
         raw.push(await rawOnce());
@@ -118,6 +119,7 @@ export const startLatencyScenario: Scenario<BenchContext> = {
           },
         ],
         notes: [
+          `CPU per startRun while it was in flight: ${cpuText(ackCpu, n, "ms")}`,
           `${n} runs each; max ack ${wAck.max.toFixed(0)} / ${rAck.max.toFixed(0)} ms, max first ${wFirst.max.toFixed(0)} / ${rFirst.max.toFixed(0)} ms (weft / raw)`,
         ],
       };

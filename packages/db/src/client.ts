@@ -116,11 +116,8 @@ export async function withScope<T>(
   }, opts);
 }
 
-/**
- * Replaces the scope of the transaction `tx` is in (all four settings, unset ones as ''): for a
- * unit of work that finds its workspace first, then works in it, in one transaction.
- */
-export async function setScope(tx: Tx, scope: Scope): Promise<void> {
+/** Sets the scope of the transaction `tx` is in (all four settings, unset ones as ''). */
+async function setScope(tx: Tx, scope: Scope): Promise<void> {
   assertUuid("workspaceId", scope.workspaceId);
   assertUuid("userId", scope.userId);
   await tx.$executeRaw`SELECT

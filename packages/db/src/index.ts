@@ -1,6 +1,6 @@
 // Public API of @weft/db. Tests helpers live in "@weft/db/testing" and the
 // seed in "@weft/db/seed" so production code does not load them.
-export { createPrisma, isUuid, setScope, sqlPool, withScope, withUser, withWorkspace } from "./client.ts";
+export { createPrisma, isUuid, sqlPool, withScope, withUser, withWorkspace } from "./client.ts";
 export type { CreatePrismaOptions, Db, Scope, ScopeOptions, Tx } from "./client.ts";
 export {
   applyMigrations,

@@ -420,4 +420,58 @@ describe("row-level security", () => {
     expect(runAfter.temporalWorkflowId).toBe(runBefore.temporalWorkflowId);
     expect(await count(admin, "RunEvent", `"runId" = '${B.runId}'`)).toBe(eventsBefore);
   });
+
+  it("weft_locate finds a row only in the caller's own workspaces, with their role there, and leaves the transaction scoped to it", async () => {
+    const locate = (kind: string, id: string, user: string | null, keyWorkspace: string | null) =>
+      app.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<Array<{ workspace_id: string; role: string | null }>>`
+          SELECT workspace_id, role FROM weft_locate(${kind}, ${id}::uuid, ${user}::uuid, ${keyWorkspace}::uuid)`;
+        // What the rest of the transaction sees: the located workspace's rows, nobody else's.
+        const runs = await tx.run.findMany({ select: { workspaceId: true } });
+        return { rows, runWorkspaces: [...new Set(runs.map((r) => r.workspaceId))] };
+      });
+    // A's owner joins twelve empty workspaces, then B as a VIEWER: B's run is found on the
+    // fourteenth try, past the first fetch of a cursor (so all memberships must be read first).
+    const extra: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const ws = await admin.workspace.create({
+        data: { name: `Extra ${i}`, slug: `extra-${i}-${randomUUID()}` },
+      });
+      await admin.membership.create({ data: { workspaceId: ws.id, userId: A.userId, role: "EDITOR" } });
+      extra.push(ws.id);
+    }
+    const joined = await admin.membership.create({
+      data: { workspaceId: B.workspaceId, userId: A.userId, role: "VIEWER" },
+    });
+    try {
+      const own = await locate("run", A.runId, A.userId, null);
+      expect(own.rows).toEqual([{ workspace_id: A.workspaceId, role: "OWNER" }]);
+      expect(own.runWorkspaces).toEqual([A.workspaceId]);
+
+      const joinedRun = await locate("run", B.runId, A.userId, null);
+      expect(joinedRun.rows).toEqual([{ workspace_id: B.workspaceId, role: "VIEWER" }]);
+      expect(joinedRun.runWorkspaces).toEqual([B.workspaceId]);
+
+      // B's owner is not a member of A: A's rows do not exist for them.
+      expect((await locate("run", A.runId, B.userId, null)).rows).toEqual([]);
+      expect((await locate("agent", A.agentId, B.userId, null)).rows).toEqual([]);
+      expect((await locate("run", randomUUID(), A.userId, null)).rows).toEqual([]);
+
+      // An API key of A: only A.
+      expect((await locate("agentVersion", A.versionId, null, A.workspaceId)).rows).toEqual([
+        { workspace_id: A.workspaceId, role: null },
+      ]);
+      expect((await locate("agentVersion", B.versionId, null, A.workspaceId)).rows).toEqual([]);
+
+      // Archived agents are gone.
+      await admin.agent.update({ where: { id: A.agentId }, data: { archivedAt: new Date() } });
+      expect((await locate("agent", A.agentId, A.userId, null)).rows).toEqual([]);
+      await expect(locate("nonsense", A.agentId, A.userId, null)).rejects.toThrow(/case not found/i);
+    } finally {
+      await admin.agent.update({ where: { id: A.agentId }, data: { archivedAt: null } });
+      await admin.membership.deleteMany({ where: { userId: A.userId, workspaceId: { in: extra } } });
+      await admin.workspace.deleteMany({ where: { id: { in: extra } } });
+      await admin.membership.delete({ where: { id: joined.id } });
+    }
+  });
 });

@@ -1,13 +1,4 @@
-import {
-  isUuid,
-  setScope,
-  withScope,
-  withWorkspace,
-  type Prisma,
-  type Role,
-  type Scope,
-  type Tx,
-} from "@weft/db";
+import { isUuid, withWorkspace, type Prisma, type Role, type Tx } from "@weft/db";
 import type { AuthIdentity, GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 
@@ -160,8 +151,10 @@ export async function locateWorkspace(ctx: GatewayContext, kind: Locatable, id: 
 /**
  * locateWorkspace, the membership and role check, and `fn`, in one RLS-scoped transaction: the
  * role is read in the same transaction as the work, so a role change cannot slip in between (as
- * with withMember), and a request costs one transaction instead of three. With `mutation`, the
- * workspace's rate limit is consumed after the check, as in mutateIn.
+ * with withMember). Finding the workspace is one statement (weft_locate: the caller's workspaces,
+ * oldest membership first, each probed under its own scope; the transaction stays scoped to the
+ * one that shows the row). With `mutation`, the workspace's rate limit is consumed after the
+ * check, as in mutateIn.
  */
 export async function inLocated<T>(
   ctx: GatewayContext,
@@ -173,45 +166,20 @@ export async function inLocated<T>(
 ): Promise<T> {
   const auth = requireAuth(ctx);
   if (!isUuid(id)) throw notFound(LABEL[kind]);
-  const start: Scope = auth.kind === "apiKey" ? { workspaceId: auth.workspaceId } : { userId: auth.userId };
-  return withScope(ctx.services.prisma, start, async (tx) => {
-    const candidates: Actor[] =
+  const user = auth.kind === "apiKey" ? null : auth.userId;
+  const keyWorkspace = auth.kind === "apiKey" ? auth.workspaceId : null;
+  // No withScope: weft_locate sets every scope setting itself, as its first act.
+  return ctx.services.prisma.$transaction(async (tx) => {
+    const [hit] = await tx.$queryRaw<Array<{ workspace_id: string; role: Role | null }>>`
+      SELECT workspace_id, role FROM weft_locate(${kind}, ${id}::uuid, ${user}::uuid, ${keyWorkspace}::uuid)`;
+    if (!hit) throw notFound(LABEL[kind]);
+    const actor = checkRole(
       auth.kind === "apiKey"
-        ? [{ workspaceId: auth.workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }]
-        : (
-            await tx.membership.findMany({
-              where: { userId: auth.userId },
-              select: { workspaceId: true, role: true },
-              orderBy: { createdAt: "asc" },
-            })
-          ).map((m) => ({ workspaceId: m.workspaceId, role: m.role, userId: auth.userId, apiKeyId: null }));
-    for (const candidate of candidates) {
-      if (auth.kind !== "apiKey") await setScope(tx, { workspaceId: candidate.workspaceId });
-      if (!(await probe(tx, kind, id))) continue;
-      const actor = checkRole(candidate, minRole);
-      if (opts.mutation) ctx.services.limiter.consume("workspace", actor.workspaceId);
-      return fn(tx, actor);
-    }
-    throw notFound(LABEL[kind]);
+        ? { workspaceId: auth.workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
+        : { workspaceId: hit.workspace_id, role: hit.role!, userId: auth.userId, apiKeyId: null },
+      minRole,
+    );
+    if (opts.mutation) ctx.services.limiter.consume("workspace", actor.workspaceId);
+    return fn(tx, actor);
   });
-}
-
-async function probe(tx: Tx, kind: Locatable, id: string): Promise<boolean> {
-  const where = { id };
-  const select = { id: true } as const;
-  switch (kind) {
-    case "agent":
-      return (await tx.agent.findFirst({ where: { id, archivedAt: null }, select })) !== null;
-    case "agentVersion":
-      return (await tx.agentVersion.findUnique({ where, select })) !== null;
-    case "run":
-      return (await tx.run.findUnique({ where, select })) !== null;
-    case "secret":
-      return (await tx.secret.findUnique({ where, select })) !== null;
-    case "schedule":
-      return (await tx.schedule.findUnique({ where, select })) !== null;
-    case "apiKey":
-      // Revoked keys are gone as far as the API is concerned.
-      return (await tx.apiKey.findFirst({ where: { id, revokedAt: null }, select })) !== null;
-  }
 }

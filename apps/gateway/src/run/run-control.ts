@@ -1,6 +1,6 @@
 import type { Client } from "@temporalio/client";
 import { WorkflowNotFoundError } from "@temporalio/client";
-import { withWorkspace, type Db, type Run, type Tx } from "@weft/db";
+import { withWorkspace, type AgentVersion, type Db, type Run, type Tx } from "@weft/db";
 import type { RunEventListener } from "@weft/db/run-event-listener";
 import { appendEvent, createQueuedRun } from "@weft/db/run-events";
 import {
@@ -38,14 +38,19 @@ interface PreparedRun {
   workflow: RunAgentInput;
 }
 
-/** Loads and checks the version, resolves the input, writes the QUEUED run; all in `tx`. */
+/** Checks the version, resolves the input, writes the QUEUED run; all in `tx`. */
 async function prepareRun(
   tx: Tx,
   actor: Actor,
-  args: { agentId: string; versionId: string; input: unknown; trigger: RunTrigger; retryOfRunId?: string },
+  args: {
+    agentId: string;
+    version: AgentVersion;
+    input: unknown;
+    trigger: RunTrigger;
+    retryOfRunId?: string;
+  },
 ): Promise<PreparedRun> {
-  const version = await tx.agentVersion.findFirst({ where: { id: args.versionId, agentId: args.agentId } });
-  if (!version) throw notFound("Version");
+  const { version } = args;
   const checked = validateGraph(version.graph);
   // Versions are validated when published; this guards rows written by other means.
   if (!checked.ok)
@@ -151,13 +156,14 @@ export async function startRun(
     args.agentId,
     "EDITOR",
     async (tx, actor) => {
-      const agent = await tx.agent.findUnique({
-        where: { id: args.agentId },
-        select: { liveVersionId: true },
+      // The agent is known to exist (inLocated); one read finds the version to run.
+      const version = await tx.agentVersion.findFirst({
+        where: args.versionId
+          ? { id: args.versionId, agentId: args.agentId }
+          : { agentId: args.agentId, liveOf: { is: { id: args.agentId } } },
       });
-      if (!agent) throw notFound("Agent");
-      const versionId = args.versionId ?? agent.liveVersionId;
-      if (!versionId) {
+      if (!version) {
+        if (args.versionId) throw notFound("Version");
         throw new AppError(
           "BAD_USER_INPUT",
           "This agent has no published version yet: publish it, or pass versionId",
@@ -166,9 +172,10 @@ export async function startRun(
           },
         );
       }
+      const versionId = version.id;
       const run = await prepareRun(tx, actor, {
         agentId: args.agentId,
-        versionId,
+        version,
         input: args.input,
         trigger: actor.apiKeyId ? "API" : "MANUAL",
       });
@@ -204,9 +211,13 @@ export async function retryRun(ctx: GatewayContext, runId: string): Promise<Run>
           },
         );
       }
+      const version = await tx.agentVersion.findFirst({
+        where: { id: previous.versionId, agentId: previous.agentId },
+      });
+      if (!version) throw notFound("Version");
       const run = await prepareRun(tx, actor, {
         agentId: previous.agentId,
-        versionId: previous.versionId,
+        version,
         input: previous.input ?? {},
         trigger: actor.apiKeyId ? "API" : "MANUAL",
         retryOfRunId: previous.id,
