@@ -474,4 +474,21 @@ describe("row-level security", () => {
       await admin.membership.delete({ where: { id: joined.id } });
     }
   });
+
+  it("weft_member_role answers the caller's role in a workspace and scopes the transaction to it, or NULL", async () => {
+    const member = (workspaceId: string, userId: string) =>
+      app.$transaction(async (tx) => {
+        const [row] = await tx.$queryRaw<Array<{ role: string | null }>>`
+          SELECT weft_member_role(${workspaceId}::uuid, ${userId}::uuid) AS role`;
+        const agents = await tx.agent.findMany({ select: { workspaceId: true } });
+        return { role: row?.role ?? null, agentWorkspaces: [...new Set(agents.map((a) => a.workspaceId))] };
+      });
+    expect(await member(A.workspaceId, A.userId)).toEqual({
+      role: "OWNER",
+      agentWorkspaces: [A.workspaceId],
+    });
+    // Not a member: no role (the gateway answers NOT_FOUND before any work).
+    expect((await member(A.workspaceId, B.userId)).role).toBeNull();
+    expect((await member(randomUUID(), A.userId)).role).toBeNull();
+  });
 });

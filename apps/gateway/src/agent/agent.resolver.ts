@@ -4,7 +4,7 @@ import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { graphFromSpecOrThrow, specFromGraph } from "./spec-input.ts";
 import type { Graph } from "@weft/schema";
-import { locateWorkspace, mutateIn, notFound, recordAudit, withMember } from "../auth/access.ts";
+import { inLocated, mutateIn, notFound, recordAudit, withMember } from "../auth/access.ts";
 import { parseInput } from "../common/input.ts";
 import { Schedule, toSchedule } from "../schedule/schedule.type.ts";
 import {
@@ -36,8 +36,7 @@ export class AgentResolver {
 
   @Query(() => Agent, { nullable: true })
   async agent(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Agent> {
-    const workspaceId = await locateWorkspace(ctx, "agent", id);
-    return withMember(ctx, workspaceId, "VIEWER", (tx) => loadAgent(tx, id));
+    return inLocated(ctx, "agent", id, "VIEWER", (tx) => loadAgent(tx, id));
   }
 
   /**
@@ -87,66 +86,72 @@ export class AgentResolver {
     @Args(() => UpdateDraftArgs) args: UpdateDraftArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<Agent> {
-    const workspaceId = await locateWorkspace(ctx, "agent", args.agentId);
-    return mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor) => {
-      const input = parseInput(ZUpdateDraft, { spec: args.spec, expectedRevision: args.expectedRevision });
-      const hasGraph = args.graph !== undefined && args.graph !== null;
-      const hasSpec = input.spec !== undefined && input.spec !== null;
-      if (!hasGraph && !hasSpec) {
-        throw new AppError("BAD_USER_INPUT", "Pass graph, spec or both", {
-          fields: [{ path: "graph", messages: ["graph or spec is required"] }],
-        });
-      }
-      const graph = hasGraph ? validGraphOrThrow(args.graph) : graphFromSpecOrThrow(input.spec ?? "");
-      // The printed spec carries the agent's name, as createAgent's does, so a graph-only edit
-      // that changes nothing prints the same spec (and publishing it stays a no-op).
-      const named = hasSpec
-        ? null
-        : await tx.agent.findUnique({ where: { id: args.agentId }, select: { name: true } });
-      const spec = hasSpec ? (input.spec ?? "") : specFromGraph(graph, named?.name);
-      const updated = await tx.agent.updateMany({
-        where: {
-          id: args.agentId,
-          archivedAt: null,
-          ...(input.expectedRevision == null ? {} : { draftRevision: input.expectedRevision }),
-        },
-        data: {
-          draftGraph: graphJson(graph),
-          draftSpec: spec,
-          draftRevision: { increment: 1 },
-          draftUpdatedById: actor.userId,
-        },
-      });
-      if (updated.count === 0) {
-        const current = await tx.agent.findFirst({
-          where: { id: args.agentId, archivedAt: null },
-          select: {
-            draftRevision: true,
-            updatedAt: true,
-            draftUpdatedBy: { select: { id: true, email: true, name: true } },
+    return inLocated(
+      ctx,
+      "agent",
+      args.agentId,
+      "EDITOR",
+      async (tx, actor) => {
+        const input = parseInput(ZUpdateDraft, { spec: args.spec, expectedRevision: args.expectedRevision });
+        const hasGraph = args.graph !== undefined && args.graph !== null;
+        const hasSpec = input.spec !== undefined && input.spec !== null;
+        if (!hasGraph && !hasSpec) {
+          throw new AppError("BAD_USER_INPUT", "Pass graph, spec or both", {
+            fields: [{ path: "graph", messages: ["graph or spec is required"] }],
+          });
+        }
+        const graph = hasGraph ? validGraphOrThrow(args.graph) : graphFromSpecOrThrow(input.spec ?? "");
+        // The printed spec carries the agent's name, as createAgent's does, so a graph-only edit
+        // that changes nothing prints the same spec (and publishing it stays a no-op).
+        const named = hasSpec
+          ? null
+          : await tx.agent.findUnique({ where: { id: args.agentId }, select: { name: true } });
+        const spec = hasSpec ? (input.spec ?? "") : specFromGraph(graph, named?.name);
+        const updated = await tx.agent.updateMany({
+          where: {
+            id: args.agentId,
+            archivedAt: null,
+            ...(input.expectedRevision == null ? {} : { draftRevision: input.expectedRevision }),
+          },
+          data: {
+            draftGraph: graphJson(graph),
+            draftSpec: spec,
+            draftRevision: { increment: 1 },
+            draftUpdatedById: actor.userId,
           },
         });
-        if (!current) throw notFound("Agent");
-        throw new AppError(
-          "CONFLICT",
-          `The draft changed since revision ${input.expectedRevision}: it is now at revision ${current.draftRevision}`,
-          {
-            expectedRevision: input.expectedRevision,
-            currentRevision: current.draftRevision,
-            updatedBy: current.draftUpdatedBy,
-            updatedAt: current.updatedAt.toISOString(),
-          },
-        );
-      }
-      const agent = await loadAgent(tx, args.agentId);
-      await recordAudit(tx, actor, {
-        action: "agent.update_draft",
-        targetType: "agent",
-        targetId: agent.id,
-        data: { revision: agent.draftRevision, graph: hasGraph, spec: hasSpec },
-      });
-      return agent;
-    });
+        if (updated.count === 0) {
+          const current = await tx.agent.findFirst({
+            where: { id: args.agentId, archivedAt: null },
+            select: {
+              draftRevision: true,
+              updatedAt: true,
+              draftUpdatedBy: { select: { id: true, email: true, name: true } },
+            },
+          });
+          if (!current) throw notFound("Agent");
+          throw new AppError(
+            "CONFLICT",
+            `The draft changed since revision ${input.expectedRevision}: it is now at revision ${current.draftRevision}`,
+            {
+              expectedRevision: input.expectedRevision,
+              currentRevision: current.draftRevision,
+              updatedBy: current.draftUpdatedBy,
+              updatedAt: current.updatedAt.toISOString(),
+            },
+          );
+        }
+        const agent = await loadAgent(tx, args.agentId);
+        await recordAudit(tx, actor, {
+          action: "agent.update_draft",
+          targetType: "agent",
+          targetId: agent.id,
+          data: { revision: agent.draftRevision, graph: hasGraph, spec: hasSpec },
+        });
+        return agent;
+      },
+      { mutation: true },
+    );
   }
 
   /** Rollback or roll forward to any version of this agent. */
@@ -155,25 +160,31 @@ export class AgentResolver {
     @Args(() => SetLiveVersionArgs) args: SetLiveVersionArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<Agent> {
-    const workspaceId = await locateWorkspace(ctx, "agent", args.agentId);
-    return mutateIn(ctx, workspaceId, "EDITOR", async (tx, actor) => {
-      const before = await loadAgent(tx, args.agentId);
-      const version = isUuid(args.versionId)
-        ? await tx.agentVersion.findFirst({
-            where: { id: args.versionId, agentId: args.agentId },
-            select: { id: true, number: true },
-          })
-        : null;
-      if (!version) throw notFound("Version");
-      await tx.agent.update({ where: { id: args.agentId }, data: { liveVersionId: version.id } });
-      await recordAudit(tx, actor, {
-        action: "agent.set_live_version",
-        targetType: "agent",
-        targetId: args.agentId,
-        data: { versionId: version.id, number: version.number, previousVersionId: before.liveVersionId },
-      });
-      return { ...before, liveVersionId: version.id };
-    });
+    return inLocated(
+      ctx,
+      "agent",
+      args.agentId,
+      "EDITOR",
+      async (tx, actor) => {
+        const before = await loadAgent(tx, args.agentId);
+        const version = isUuid(args.versionId)
+          ? await tx.agentVersion.findFirst({
+              where: { id: args.versionId, agentId: args.agentId },
+              select: { id: true, number: true },
+            })
+          : null;
+        if (!version) throw notFound("Version");
+        await tx.agent.update({ where: { id: args.agentId }, data: { liveVersionId: version.id } });
+        await recordAudit(tx, actor, {
+          action: "agent.set_live_version",
+          targetType: "agent",
+          targetId: args.agentId,
+          data: { versionId: version.id, number: version.number, previousVersionId: before.liveVersionId },
+        });
+        return { ...before, liveVersionId: version.id };
+      },
+      { mutation: true },
+    );
   }
 
   @FieldResolver(() => [AgentVersion], { description: "Newest first." })

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { locateWorkspace, mutateIn, notFound, recordAudit, roleAtLeast } from "../auth/access.ts";
+import { inLocated, mutateIn, notFound, recordAudit, roleAtLeast } from "../auth/access.ts";
 import { generateApiKey } from "../auth/api-keys.ts";
 import { parseInput } from "../common/input.ts";
 import { CreateApiKeyArgs, ZCreateApiKey } from "./api-key.input.ts";
@@ -50,25 +50,31 @@ export class ApiKeyResolver {
    */
   @Mutation(() => Boolean, { description: "Revokes an API key at once; ADMIN or higher." })
   async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    const workspaceId = await locateWorkspace(ctx, "apiKey", id);
-    return mutateIn(ctx, workspaceId, "ADMIN", async (tx, actor) => {
-      const key = await tx.apiKey.findFirst({
-        where: { id, revokedAt: null },
-        select: { name: true, role: true, prefix: true },
-      });
-      if (!key) throw notFound("API key");
-      const revoked = await tx.apiKey.updateMany({
-        where: { id, revokedAt: null },
-        data: { revokedAt: new Date() },
-      });
-      if (revoked.count === 0) throw notFound("API key");
-      await recordAudit(tx, actor, {
-        action: "api_key.revoke",
-        targetType: "api_key",
-        targetId: id,
-        data: { name: key.name, role: key.role, prefix: key.prefix },
-      });
-      return true;
-    });
+    return inLocated(
+      ctx,
+      "apiKey",
+      id,
+      "ADMIN",
+      async (tx, actor) => {
+        const key = await tx.apiKey.findFirst({
+          where: { id, revokedAt: null },
+          select: { name: true, role: true, prefix: true },
+        });
+        if (!key) throw notFound("API key");
+        const revoked = await tx.apiKey.updateMany({
+          where: { id, revokedAt: null },
+          data: { revokedAt: new Date() },
+        });
+        if (revoked.count === 0) throw notFound("API key");
+        await recordAudit(tx, actor, {
+          action: "api_key.revoke",
+          targetType: "api_key",
+          targetId: id,
+          data: { name: key.name, role: key.role, prefix: key.prefix },
+        });
+        return true;
+      },
+      { mutation: true },
+    );
   }
 }

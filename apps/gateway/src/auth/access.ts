@@ -42,20 +42,6 @@ export function notFound(what: string): AppError {
   return new AppError("NOT_FOUND", `${what} not found`);
 }
 
-/** Must run inside a transaction scoped to `workspaceId`. */
-async function actorIn(tx: Tx, auth: AuthIdentity, workspaceId: string): Promise<Actor | null> {
-  if (auth.kind === "apiKey") {
-    return auth.workspaceId === workspaceId
-      ? { workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
-      : null;
-  }
-  const membership = await tx.membership.findUnique({
-    where: { workspaceId_userId: { workspaceId, userId: auth.userId } },
-    select: { role: true },
-  });
-  return membership ? { workspaceId, role: membership.role, userId: auth.userId, apiKeyId: null } : null;
-}
-
 function checkRole(actor: Actor | null, minRole: Role): Actor {
   if (actor === null) throw notFound("Workspace");
   if (!roleAtLeast(actor.role, minRole)) {
@@ -67,6 +53,8 @@ function checkRole(actor: Actor | null, minRole: Role): Actor {
 /**
  * Runs `fn` in one RLS-scoped transaction after checking membership in the
  * same transaction, so a role change cannot slip in between check and work.
+ * A person's role is read by the statement that scopes the transaction
+ * (weft_member_role); an API key carries its workspace and role.
  */
 export async function withMember<T>(
   ctx: GatewayContext,
@@ -76,9 +64,25 @@ export async function withMember<T>(
 ): Promise<T> {
   const auth = requireAuth(ctx);
   if (!isUuid(workspaceId)) throw notFound("Workspace");
-  return withWorkspace(ctx.services.prisma, workspaceId, async (tx) =>
-    fn(tx, checkRole(await actorIn(tx, auth, workspaceId), minRole)),
-  );
+  if (auth.kind === "apiKey") {
+    const actor = checkRole(
+      auth.workspaceId === workspaceId
+        ? { workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
+        : null,
+      minRole,
+    );
+    return withWorkspace(ctx.services.prisma, workspaceId, (tx) => fn(tx, actor));
+  }
+  // No withScope: weft_member_role sets every scope setting itself, as its first act.
+  return ctx.services.prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<Array<{ role: Role | null }>>`
+      SELECT weft_member_role(${workspaceId}::uuid, ${auth.userId}::uuid) AS role`;
+    const role = row?.role ?? null;
+    return fn(
+      tx,
+      checkRole(role ? { workspaceId, role, userId: auth.userId, apiKeyId: null } : null, minRole),
+    );
+  });
 }
 
 /** Just the check, for callers that do their work elsewhere. */

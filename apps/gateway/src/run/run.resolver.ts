@@ -1,7 +1,7 @@
 import { isUuid, withWorkspace } from "@weft/db";
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
-import { locateWorkspace, notFound, withMember } from "../auth/access.ts";
+import { inLocated, notFound, withMember } from "../auth/access.ts";
 import { afterCursor, decodeCursor, pageSize, toPage } from "../common/pagination.ts";
 import { Agent, AgentVersion, toAgent, toAgentVersion } from "../agent/agent.type.ts";
 import { RunsArgs } from "./run.input.ts";
@@ -38,8 +38,7 @@ export class RunResolver {
 
   @Query(() => Run, { nullable: true })
   async run(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Run> {
-    const workspaceId = await locateWorkspace(ctx, "run", id);
-    return withMember(ctx, workspaceId, "VIEWER", async (tx) => {
+    return inLocated(ctx, "run", id, "VIEWER", async (tx) => {
       const row = await tx.run.findUnique({ where: { id } });
       if (!row) throw notFound("Run");
       return toRun(row);

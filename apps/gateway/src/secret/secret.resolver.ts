@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { encryptSecret } from "@weft/db/secrets";
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
-import { locateWorkspace, mutateIn, notFound, recordAudit } from "../auth/access.ts";
+import { inLocated, mutateIn, notFound, recordAudit } from "../auth/access.ts";
 import { parseInput } from "../common/input.ts";
 import { SetSecretArgs, ZSetSecret } from "./secret.input.ts";
 import { Secret } from "./secret.type.ts";
@@ -47,12 +47,18 @@ export class SecretResolver {
 
   @Mutation(() => Boolean)
   async deleteSecret(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    const workspaceId = await locateWorkspace(ctx, "secret", id);
-    return mutateIn(ctx, workspaceId, "ADMIN", async (tx, actor) => {
-      const deleted = await tx.secret.deleteMany({ where: { id } });
-      if (deleted.count === 0) throw notFound("Secret");
-      await recordAudit(tx, actor, { action: "secret.delete", targetType: "secret", targetId: id });
-      return true;
-    });
+    return inLocated(
+      ctx,
+      "secret",
+      id,
+      "ADMIN",
+      async (tx, actor) => {
+        const deleted = await tx.secret.deleteMany({ where: { id } });
+        if (deleted.count === 0) throw notFound("Secret");
+        await recordAudit(tx, actor, { action: "secret.delete", targetType: "secret", targetId: id });
+        return true;
+      },
+      { mutation: true },
+    );
   }
 }
