@@ -80,3 +80,33 @@ export function cpuText(cpu: Map<CpuClass, number>, per = 1, unit = "s"): string
     )
     .join(", ");
 }
+
+/** CPU seconds of every class but "other" (processes that are not part of the measurement). */
+export function cpuOfStack(cpu: Map<CpuClass, number>): number {
+  let sum = 0;
+  for (const [cls, seconds] of cpu) if (cls !== "other") sum += seconds;
+  return sum;
+}
+
+/**
+ * One line on how CPU-bound a comparison was: CPU per unit of work for both sides, the cores each
+ * side kept busy, and raw ÷ weft CPU — while the box is saturated, the most a throughput (or run
+ * time) ratio can reach without cutting CPU, wherever the gap in the table comes from.
+ */
+export function cpuBound(
+  side: { weft: Map<CpuClass, number>; raw: Map<CpuClass, number> },
+  wallSeconds: { weft: number; raw: number },
+  units: number,
+  unit: string,
+  cores: number,
+): string {
+  const weft = cpuOfStack(side.weft);
+  const raw = cpuOfStack(side.raw);
+  const busy = (cpu: number, wall: number) => (wall > 0 ? (cpu / wall).toFixed(2) : "?");
+  return (
+    `all measured processes: ${((weft / units) * 1000).toFixed(1)} ms CPU per ${unit} (weft) vs ` +
+    `${((raw / units) * 1000).toFixed(1)} ms (raw), ${busy(weft, wallSeconds.weft)} vs ` +
+    `${busy(raw, wallSeconds.raw)} of ${cores} cores busy; raw ÷ weft CPU = ${(raw / weft).toFixed(2)}× ` +
+    `(what a CPU-bound ratio tends to)`
+  );
+}

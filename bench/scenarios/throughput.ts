@@ -11,7 +11,8 @@ import { gql } from "../lib/graphql.ts";
 import type { Scenario } from "../lib/report.ts";
 import { seedAgent, seedTenant, transformChain, type SeededAgent, type Tenant } from "../lib/seed.ts";
 import { median, wallNow } from "../lib/stats.ts";
-import { cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
+import { availableParallelism } from "node:os";
+import { cpuBound, cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
 
 const RUNS = 200;
 /** startRun is rate-limited per workspace (burst 60): the 200 runs come from 4 tenants of 50. */
@@ -118,6 +119,7 @@ export const throughputScenario: Scenario<BenchContext> = {
       weft.push(await withCpu(cpu.weft, () => weftRound(RUNS)));
       raw.push(await withCpu(cpu.raw, () => rawRound(RUNS)));
     }
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     const cpuPerRun = (m: Map<CpuClass, number>) => cpuText(m, RUNS * rounds, "ms");
     const rate = (r: Round[]) => median(r.map((x) => x.finished / x.seconds));
     const ackRate = (r: Round[]) => median(r.map((x) => x.finished / x.ackSeconds));
@@ -154,6 +156,13 @@ export const throughputScenario: Scenario<BenchContext> = {
         `raw rounds: ${raw.map((r) => `${r.seconds.toFixed(1)} s (all acked after ${r.ackSeconds.toFixed(1)} s)`).join("; ")}`,
         `CPU per run, weft: ${cpuPerRun(cpu.weft)}`,
         `CPU per run, raw: ${cpuPerRun(cpu.raw)}`,
+        cpuBound(
+          cpu,
+          { weft: sum(weft.map((r) => r.seconds)), raw: sum(raw.map((r) => r.seconds)) },
+          RUNS * rounds,
+          "run",
+          availableParallelism(),
+        ),
       ],
     };
   },
