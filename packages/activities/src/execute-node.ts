@@ -40,6 +40,22 @@ export interface ExecuteNodeResult {
  */
 export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): Promise<ExecuteNodeResult> {
   const ctx = Context.current();
+  // Heartbeats say "this worker is alive" for the whole attempt, the database writes included: an
+  // attempt waiting out a PostgreSQL restart is not dead, and if Temporal took it for dead it
+  // would run the node again beside it (Temporal throttles the calls to one per few seconds).
+  const heartbeat = setInterval(() => ctx.heartbeat(), 1_000);
+  try {
+    return await runAttempt(deps, input, ctx);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function runAttempt(
+  deps: ActivityDeps,
+  input: ExecuteNodeInput,
+  ctx: Context,
+): Promise<ExecuteNodeResult> {
   const attempt = ctx.info.attempt;
   const { runId, workspaceId, nodeId } = input;
   const isItem = input.item !== undefined;
@@ -69,6 +85,14 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
     reads: nodesReadBy(input.config, definition.expressionFields, input.outgoing),
   });
   if (start.missing) throw new NodeFailure(`run ${runId} not found`, false, "RUN_NOT_FOUND");
+  if (start.superseded) {
+    // Temporal already gave up on this attempt, so nothing it answers counts; fail it quietly.
+    throw toApplicationFailure({
+      message: "a later attempt of this node is running",
+      code: "SUPERSEDED",
+      retryable: true,
+    });
+  }
   if (start.exhausted) {
     throw toApplicationFailure({ message: start.exhausted, code: "TIMEOUT", retryable: false });
   }
@@ -84,7 +108,6 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
   // Spend reported during this attempt (provider calls), kept even if the attempt then fails.
   const usage = { tokensIn: 0, tokensOut: 0, costUsd: 0 };
   const startedAt = Date.now();
-  const heartbeat = setInterval(() => ctx.heartbeat(), 1_000);
   try {
     const rendered = await renderConfig(deps, input, scope, definition.expressionFields, secretValues);
     const parsed = definition.config.safeParse(rendered);
@@ -198,8 +221,6 @@ export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): 
       }).catch(() => {});
     }
     throw toApplicationFailure(classified);
-  } finally {
-    clearInterval(heartbeat);
   }
 }
 

@@ -107,3 +107,55 @@ test("a failing write fails alone, and another workspace's run stays invisible i
   expect(await admin.nodeRun.count({ where: { runId: other.runId } })).toBe(0);
   expect(await admin.nodeRun.count({ where: { runId: run.runId } })).toBe(40);
 });
+
+test("only the attempt that holds a node records it: an attempt Temporal gave up on neither takes it back nor succeeds", async () => {
+  const run = await seedRun();
+  const nodeId = "slow";
+  const beginAt = (attempt: number) =>
+    beginNodeAttempt(app, { ...run, nodeId, attempt, maxAttempts: 3, item: false, reads: [] });
+  const succeedAt = (attempt: number) =>
+    succeedNodeAttempt(app, {
+      ...run,
+      nodeId,
+      attempt,
+      input: {},
+      output: { by: attempt },
+      largeThresholdBytes: 1_000_000,
+      logs: [],
+      tokensIn: 0,
+      tokensOut: 0,
+      costUsd: 0,
+      durationMs: 1,
+    });
+  const events = async () =>
+    (await admin.runEvent.findMany({ where: { runId: run.runId, nodeId }, orderBy: { seq: "asc" } })).map(
+      (e) => e.type,
+    );
+
+  expect((await beginAt(1)).done).toBe(false);
+  // Attempt 1 waited too long (say, for the database); Temporal started attempt 2.
+  expect((await beginAt(2)).done).toBe(false);
+  await succeedAt(1); // attempt 1 gets through after all: not its node any more
+  expect(await events()).toEqual(["node.started", "node.retrying"]);
+  expect(await beginAt(1)).toEqual({ superseded: true });
+  await succeedAt(2);
+  const row = await admin.nodeRun.findUniqueOrThrow({
+    where: { runId_nodeId: { runId: run.runId, nodeId } },
+  });
+  expect({
+    status: row.status,
+    attempt: row.attempt,
+    output: row.output,
+    failedAttempts: row.failedAttempts,
+  }).toEqual({
+    status: "SUCCEEDED",
+    attempt: 2,
+    output: { by: 2 },
+    failedAttempts: 0,
+  });
+  expect(await events()).toEqual(["node.started", "node.retrying", "node.succeeded"]);
+  // A late success of the same attempt again, or of the old one: still one success.
+  await succeedAt(1);
+  await succeedAt(2);
+  expect((await events()).filter((t) => t === "node.succeeded")).toHaveLength(1);
+});

@@ -71,6 +71,8 @@ export interface NodeBegin {
   done: boolean;
   /** Set when no attempt is left: the previous attempt's error. */
   exhausted?: string;
+  /** A later attempt holds the node (Temporal gave up on this one): do nothing. */
+  superseded?: true;
   failedAttempts: number;
 }
 
