@@ -39,13 +39,18 @@ async function seedRun(): Promise<{ workspaceId: string; runId: string }> {
 const begin = (run: { workspaceId: string; runId: string }, nodeId: string) =>
   beginNodeAttempt(app, { ...run, nodeId, attempt: 1, maxAttempts: 1, item: false, reads: [] });
 
-const succeed = (run: { workspaceId: string; runId: string }, nodeId: string) =>
+const succeed = (
+  run: { workspaceId: string; runId: string },
+  nodeId: string,
+  attempt = 1,
+  output: unknown = { nodeId },
+) =>
   succeedNodeAttempt(app, {
     ...run,
     nodeId,
-    attempt: 1,
+    attempt,
     input: { nodeId },
-    output: { nodeId },
+    output,
     largeThresholdBytes: 1_000_000,
     logs: [],
     tokensIn: 0,
@@ -113,20 +118,7 @@ test("only the attempt that holds a node records it: an attempt Temporal gave up
   const nodeId = "slow";
   const beginAt = (attempt: number) =>
     beginNodeAttempt(app, { ...run, nodeId, attempt, maxAttempts: 3, item: false, reads: [] });
-  const succeedAt = (attempt: number) =>
-    succeedNodeAttempt(app, {
-      ...run,
-      nodeId,
-      attempt,
-      input: {},
-      output: { by: attempt },
-      largeThresholdBytes: 1_000_000,
-      logs: [],
-      tokensIn: 0,
-      tokensOut: 0,
-      costUsd: 0,
-      durationMs: 1,
-    });
+  const succeedAt = (attempt: number) => succeed(run, nodeId, attempt, { by: attempt });
   const events = async () =>
     (await admin.runEvent.findMany({ where: { runId: run.runId, nodeId }, orderBy: { seq: "asc" } })).map(
       (e) => e.type,
