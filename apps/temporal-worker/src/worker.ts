@@ -1,6 +1,5 @@
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { Context } from "@temporalio/activity";
 import {
   NativeConnection,
   Worker,
@@ -52,19 +51,10 @@ function secretSource(prisma: Db, env: WorkerEnv): SecretSource {
   };
 }
 
-function heartbeatIfInActivity(): void {
-  try {
-    Context.current().heartbeat();
-  } catch {
-    // Not inside an activity (worker start-up): nothing to keep alive.
-  }
-}
-
 /** Says once per outage (at most every 10 s) that work is waiting for PostgreSQL, and why. */
 function waitingForDatabase(retryMs: number): (error: Error) => void {
   let saidAt = 0;
   return (error) => {
-    heartbeatIfInActivity();
     if (Date.now() - saidAt < 10_000) return;
     saidAt = Date.now();
     const reason = (error as { code?: string }).code ?? error.message;
@@ -82,8 +72,8 @@ export async function startWorker(env: WorkerEnv): Promise<RunningWorker> {
     transactionMaxWaitMs: 60_000,
     transactionTimeoutMs: 30_000,
     // A database restart or failover is waited out (drills/postgres-restart.ts) instead of failing
-    // activities, which would use up the retries of whatever nodes were running; an activity keeps
-    // heartbeating meanwhile, so Temporal does not take the wait for a dead worker.
+    // activities, which would use up the retries of whatever nodes were running; a node attempt
+    // heartbeats throughout (executeNode), so Temporal does not take the wait for a dead worker.
     connectRetryMs: env.WORKER_DB_CONNECT_RETRY_MS,
     onConnectRetry: waitingForDatabase(env.WORKER_DB_CONNECT_RETRY_MS),
   });
