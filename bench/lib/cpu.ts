@@ -2,6 +2,7 @@
 // comes from: gateway, worker, PostgreSQL, the Temporal server, the bench itself. Whole-machine
 // accounting: on a shared box another engineer's processes land in "other".
 import { readFileSync, readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 
 export type CpuClass =
   "gateway" | "worker" | "raw worker" | "postgres" | "temporal" | "bench" | "bare server" | "other";
@@ -98,8 +99,8 @@ export function cpuBound(
   wallSeconds: { weft: number; raw: number },
   units: number,
   unit: string,
-  cores: number,
 ): string {
+  const cores = availableParallelism();
   const weft = cpuOfStack(side.weft);
   const raw = cpuOfStack(side.raw);
   const busy = (cpu: number, wall: number) => (wall > 0 ? (cpu / wall).toFixed(2) : "?");

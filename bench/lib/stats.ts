@@ -7,6 +7,7 @@ export function percentile(xs: readonly number[], p: number): number {
 }
 
 export const median = (xs: readonly number[]): number => percentile(xs, 50);
+export const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 export interface Summary {
   n: number;

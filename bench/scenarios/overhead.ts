@@ -7,10 +7,9 @@ import { NativeConnection, Worker } from "@temporalio/worker";
 import { runWorkflowId } from "@weft/schema";
 import type { BenchContext } from "../lib/context.ts";
 import type { Scenario } from "../lib/report.ts";
-import { median } from "../lib/stats.ts";
+import { median, sum } from "../lib/stats.ts";
 import { rawActivities } from "../raw-activities.ts";
 import { transformChain } from "../lib/seed.ts";
-import { availableParallelism } from "node:os";
 import { cpuBound, cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
 
 type Harness = Awaited<
@@ -110,7 +109,6 @@ async function compare(
     if (rawAlso) also.push(await timeRaw(rawAlso));
   }
   const n = ctx.options.iterations;
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
     weft: median(weftAll),
     raw: median(rawAll),
@@ -120,7 +118,7 @@ async function compare(
     cpu: [
       `CPU per run, weft: ${cpuText(cpu.weft, n, "ms")} (both workers run in "bench")`,
       `CPU per run, raw: ${cpuText(cpu.raw, n, "ms")}`,
-      cpuBound(cpu, { weft: sum(weftAll) / 1000, raw: sum(rawAll) / 1000 }, n, "run", availableParallelism()),
+      cpuBound(cpu, { weft: sum(weftAll) / 1000, raw: sum(rawAll) / 1000 }, n, "run"),
     ],
   };
 }

@@ -10,8 +10,7 @@ import type { BenchContext } from "../lib/context.ts";
 import { gql } from "../lib/graphql.ts";
 import type { Scenario } from "../lib/report.ts";
 import { seedAgent, seedTenant, transformChain, type SeededAgent, type Tenant } from "../lib/seed.ts";
-import { median, wallNow } from "../lib/stats.ts";
-import { availableParallelism } from "node:os";
+import { median, sum, wallNow } from "../lib/stats.ts";
 import { cpuBound, cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
 
 const RUNS = 200;
@@ -119,7 +118,6 @@ export const throughputScenario: Scenario<BenchContext> = {
       weft.push(await withCpu(cpu.weft, () => weftRound(RUNS)));
       raw.push(await withCpu(cpu.raw, () => rawRound(RUNS)));
     }
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     const cpuPerRun = (m: Map<CpuClass, number>) => cpuText(m, RUNS * rounds, "ms");
     const rate = (r: Round[]) => median(r.map((x) => x.finished / x.seconds));
     const ackRate = (r: Round[]) => median(r.map((x) => x.finished / x.ackSeconds));
@@ -161,7 +159,6 @@ export const throughputScenario: Scenario<BenchContext> = {
           { weft: sum(weft.map((r) => r.seconds)), raw: sum(raw.map((r) => r.seconds)) },
           RUNS * rounds,
           "run",
-          availableParallelism(),
         ),
       ],
     };

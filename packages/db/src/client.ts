@@ -111,20 +111,13 @@ export async function withScope<T>(
   assertUuid("workspaceId", scope.workspaceId);
   assertUuid("userId", scope.userId);
   return prisma.$transaction(async (tx) => {
-    await setScope(tx, scope);
+    await tx.$executeRaw`SELECT
+      set_config('app.workspace_id', ${scope.workspaceId ?? ""}, TRUE),
+      set_config('app.user_id', ${scope.userId ?? ""}, TRUE),
+      set_config('app.api_key_hash', ${scope.apiKeyHash ?? ""}, TRUE),
+      set_config('app.invitation_token_hash', ${scope.invitationTokenHash ?? ""}, TRUE)`;
     return fn(tx);
   }, opts);
-}
-
-/** Sets the scope of the transaction `tx` is in (all four settings, unset ones as ''). */
-async function setScope(tx: Tx, scope: Scope): Promise<void> {
-  assertUuid("workspaceId", scope.workspaceId);
-  assertUuid("userId", scope.userId);
-  await tx.$executeRaw`SELECT
-    set_config('app.workspace_id', ${scope.workspaceId ?? ""}, TRUE),
-    set_config('app.user_id', ${scope.userId ?? ""}, TRUE),
-    set_config('app.api_key_hash', ${scope.apiKeyHash ?? ""}, TRUE),
-    set_config('app.invitation_token_hash', ${scope.invitationTokenHash ?? ""}, TRUE)`;
 }
 
 /** Tenant work: every tenant table shows (and accepts) only this workspace's rows. */

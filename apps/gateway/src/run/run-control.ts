@@ -32,7 +32,6 @@ function runServices(ctx: GatewayContext): RunServices {
 }
 
 interface PreparedRun {
-  runId: string;
   /** The QUEUED row as written, which is what startRun and retryRun answer. */
   row: Run;
   workflow: RunAgentInput;
@@ -80,7 +79,6 @@ async function prepareRun(
     retryOfRunId: args.retryOfRunId ?? null,
   });
   return {
-    runId: run.id,
     row: run,
     workflow: {
       runId: run.id,
@@ -103,14 +101,14 @@ async function launch(ctx: GatewayContext, workspaceId: string, prepared: Prepar
   try {
     await temporal.workflow.start(WORKFLOW_TYPES.runAgent, {
       taskQueue,
-      workflowId: runWorkflowId(prepared.runId),
+      workflowId: runWorkflowId(prepared.row.id),
       args: [prepared.workflow],
     });
   } catch (err) {
     await closeRun(
       ctx.services.prisma,
       workspaceId,
-      prepared.runId,
+      prepared.row.id,
       "FAILED",
       `could not start: ${(err as Error).message}`,
     );
@@ -182,7 +180,7 @@ export async function startRun(
       await recordAudit(tx, actor, {
         action: "run.start",
         targetType: "Run",
-        targetId: run.runId,
+        targetId: run.row.id,
         data: { agentId: args.agentId, versionId },
       });
       return run;
@@ -225,7 +223,7 @@ export async function retryRun(ctx: GatewayContext, runId: string): Promise<Run>
       await recordAudit(tx, actor, {
         action: "run.retry",
         targetType: "Run",
-        targetId: run.runId,
+        targetId: run.row.id,
         data: { retryOf: runId },
       });
       return run;
