@@ -394,6 +394,16 @@ describe("schedules", () => {
     expect(JSON.stringify(badZone.json.errors![0]!.extensions)).toContain('"timezone"');
   });
 
+  test("an agent that was never published cannot be scheduled: BAD_USER_INPUT on agentId, nothing created", async () => {
+    const agentId = await createAgent(h.gateway, owner.token, workspaceId);
+    const refused = await gql(h.gateway, owner.token, UPSERT, { a: agentId, cron: "0 8 * * *" });
+    expect(errorCode(refused)).toBe("BAD_USER_INPUT");
+    expect((refused.json.errors![0]!.extensions!["details"] as { issues: unknown }).issues).toEqual([
+      { path: ["agentId"], message: expect.stringMatching(/no published version/) },
+    ]);
+    expect(await h.admin.schedule.count({ where: { agentId } })).toBe(0);
+  });
+
   test("a schedule triggered now creates a SCHEDULE run on the live version; pause, update, delete", async () => {
     const agentId = await published(flow);
     const { upsertSchedule } = await ok<{

@@ -54,18 +54,23 @@ export class ScheduleControlResolver {
           select: { liveVersion: { select: { graph: true } } },
         });
         if (!agent) throw notFound("Agent");
+        // A schedule runs the live version: without one every firing would be skipped unseen.
+        if (!agent.liveVersion) {
+          const message = "the agent has no published version; publish it before scheduling it";
+          throw new AppError("BAD_USER_INPUT", `agentId: ${message}`, {
+            issues: [{ path: ["agentId"], message }],
+          });
+        }
         // Checked against today's live version; a later publish is checked again at fire time.
-        if (agent.liveVersion) {
-          const checked = validateGraph(agent.liveVersion.graph);
-          const resolved = checked.ok ? resolveRunInput(checked.graph.inputs, input ?? {}) : null;
-          if (resolved && !resolved.ok) {
-            throw new AppError("BAD_USER_INPUT", `input is invalid: ${resolved.errors[0]?.message}`, {
-              issues: resolved.errors.map((e) => ({
-                path: ["input", ...(e.name ? [e.name] : [])],
-                message: e.message,
-              })),
-            });
-          }
+        const checked = validateGraph(agent.liveVersion.graph);
+        const resolved = checked.ok ? resolveRunInput(checked.graph.inputs, input ?? {}) : null;
+        if (resolved && !resolved.ok) {
+          throw new AppError("BAD_USER_INPUT", `input is invalid: ${resolved.errors[0]?.message}`, {
+            issues: resolved.errors.map((e) => ({
+              path: ["input", ...(e.name ? [e.name] : [])],
+              message: e.message,
+            })),
+          });
         }
         const existing = await tx.schedule.findFirst({ where: { agentId }, orderBy: { createdAt: "asc" } });
         const data = { cron, timezone, input: (input ?? undefined) as object | undefined, enabled };

@@ -240,6 +240,67 @@ describe("removeMember", () => {
     ]);
   });
 
+  it("revokes the keys the member created there, and only those; demotion lowers keys above the role", async () => {
+    const owner = await signUp(h.gateway, "owner");
+    const workspaceId = await createWorkspace(h.gateway, owner);
+    const other = await createWorkspace(h.gateway, owner);
+    const admin = await addMember(owner, workspaceId, "ADMIN");
+    await ok(h.gateway, owner.token, OPS.inviteMember, { w: other, email: admin.email, role: "ADMIN" });
+    const key = async (by: TestUser, w: string, role: string) =>
+      (
+        await ok<{ createApiKey: { token: string; apiKey: { id: string } } }>(
+          h.gateway,
+          by.token,
+          OPS.createApiKey,
+          { w, name: `${role} key`, role },
+        )
+      ).createApiKey;
+    const adminKey = await key(admin, workspaceId, "ADMIN");
+    const viewerKey = await key(admin, workspaceId, "VIEWER");
+    const elsewhere = await key(admin, other, "ADMIN");
+    const ownersKey = await key(owner, workspaceId, "ADMIN");
+    const works = async (token: string, w = workspaceId) =>
+      (await gql(h.gateway, token, OPS.workspace, { id: w })).json.errors?.[0]?.extensions?.["code"] ?? "OK";
+
+    await ok(h.gateway, owner.token, OPS.setMemberRole, { w: workspaceId, userId: admin.id, role: "EDITOR" });
+    const roles = async () =>
+      Object.fromEntries(
+        (await h.admin.apiKey.findMany({ where: { createdById: admin.id } })).map((k) => [k.id, k.role]),
+      );
+    expect(await roles()).toEqual({
+      [adminKey.apiKey.id]: "EDITOR",
+      [viewerKey.apiKey.id]: "VIEWER",
+      [elsewhere.apiKey.id]: "ADMIN",
+    });
+    // The lowered key is refused what needs ADMIN, at once.
+    expect(
+      errorCode(
+        await gql(h.gateway, adminKey.token, OPS.createApiKey, { w: workspaceId, name: "x", role: "VIEWER" }),
+      ),
+    ).toBe("FORBIDDEN");
+    expect(
+      await h.admin.auditEvent.findFirstOrThrow({
+        where: { workspaceId, action: "api_key.set_role", targetId: adminKey.apiKey.id },
+      }),
+    ).toMatchObject({
+      actorUserId: owner.id,
+      data: { from: "ADMIN", to: "EDITOR", reason: "creator demoted" },
+    });
+
+    expect(await works(adminKey.token)).toBe("OK");
+    await ok(h.gateway, owner.token, OPS.removeMember, { w: workspaceId, userId: admin.id });
+    expect(await works(adminKey.token)).toBe("UNAUTHENTICATED");
+    expect(await works(viewerKey.token)).toBe("UNAUTHENTICATED");
+    expect(await works(ownersKey.token)).toBe("OK");
+    expect(await works(elsewhere.token, other)).toBe("OK");
+    const revoked = await h.admin.auditEvent.findMany({
+      where: { workspaceId, action: "api_key.revoke" },
+      orderBy: { targetId: "asc" },
+    });
+    expect(revoked.map((e) => e.targetId)).toEqual([adminKey.apiKey.id, viewerKey.apiKey.id].sort());
+    expect(revoked[0]?.data).toMatchObject({ reason: "creator removed" });
+  });
+
   it("has reported no internal errors", () => {
     expect(h.logged).toEqual([]);
   });

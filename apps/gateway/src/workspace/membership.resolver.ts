@@ -3,7 +3,15 @@ import { isUuid, type Role, type Tx } from "@weft/db";
 import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { mutateIn, notFound, recordAudit, roleAtLeast, withMember, type Actor } from "../auth/access.ts";
+import {
+  ROLE_RANK,
+  mutateIn,
+  notFound,
+  recordAudit,
+  roleAtLeast,
+  withMember,
+  type Actor,
+} from "../auth/access.ts";
 import { parseInput } from "../common/input.ts";
 import {
   InviteMemberArgs,
@@ -124,14 +132,15 @@ export class MembershipResolver {
         targetId: target.user.id,
         data: { from: target.role, to: args.role },
       });
+      await narrowKeysOf(tx, actor, target.user.id, args.role);
       return { user: target.user, role: args.role, pending: false, workspaceId: actor.workspaceId };
     });
   }
 
   /**
    * ADMIN and above; nobody removes a member whose role is above their own (so only OWNERs remove
-   * OWNERs), and the last OWNER cannot go. Removing yourself is leaving. API keys the member
-   * created stay: they belong to the workspace (revoke them separately).
+   * OWNERs), and the last OWNER cannot go. Removing yourself is leaving. The API keys the member
+   * created here are revoked with the membership: whoever created a key has seen its token.
    */
   @Mutation(() => Boolean, { description: "Removes a member from the workspace; ADMIN or higher." })
   async removeMember(
@@ -158,6 +167,7 @@ export class MembershipResolver {
         targetId: args.userId,
         data: { role: target.role },
       });
+      await narrowKeysOf(tx, actor, args.userId, null);
       return true;
     });
   }
@@ -196,6 +206,44 @@ export class MembershipResolver {
       });
       if (!workspace) throw notFound("Workspace");
       return { ...workspace, myRole: actor.role };
+    });
+  }
+}
+
+/**
+ * A key is a standing delegation of its creator's power (createApiKey), so it follows them:
+ * removed (role null), their live keys in this workspace are revoked; demoted, keys above the
+ * new role are lowered to it. Audited per key, in the membership change's transaction.
+ */
+async function narrowKeysOf(tx: Tx, actor: Actor, userId: string, role: Role | null): Promise<void> {
+  const keys = await tx.apiKey.findMany({
+    where: {
+      workspaceId: actor.workspaceId,
+      createdById: userId,
+      revokedAt: null,
+      ...(role
+        ? { role: { in: (Object.keys(ROLE_RANK) as Role[]).filter((r) => !roleAtLeast(role, r)) } }
+        : {}),
+    },
+    select: { id: true, name: true, role: true, prefix: true },
+  });
+  if (keys.length === 0) return;
+  const ids = keys.map((k) => k.id);
+  await tx.apiKey.updateMany({
+    where: { id: { in: ids } },
+    data: role ? { role } : { revokedAt: new Date() },
+  });
+  for (const key of keys) {
+    await recordAudit(tx, actor, {
+      action: role ? "api_key.set_role" : "api_key.revoke",
+      targetType: "api_key",
+      targetId: key.id,
+      data: {
+        name: key.name,
+        prefix: key.prefix,
+        ...(role ? { from: key.role, to: role } : { role: key.role }),
+        reason: role ? "creator demoted" : "creator removed",
+      },
     });
   }
 }

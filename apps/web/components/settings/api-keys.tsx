@@ -20,7 +20,8 @@ export function ApiKeysPage() {
       </div>
       <p className="muted">
         Keys let scripts and CI call the Weft API as this workspace, with the key&apos;s role. The token is
-        shown once, right after you create it; Weft stores only a hash.
+        shown once, right after you create it; Weft stores only a hash. A key never holds more than the member
+        who created it: removing that member revokes their keys, lowering their role lowers them.
       </p>
       {ws.canAdmin ? (
         <ManageKeys />

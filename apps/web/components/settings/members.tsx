@@ -198,7 +198,7 @@ function RemoveDialog({
             ) : (
               <>
                 Remove <strong>{member.user.name ?? member.user.email}</strong> from {ws.name}? They lose
-                access at once. API keys they created keep working until you revoke them.
+                access at once, and the API keys they created here are revoked.
               </>
             )}
           </p>
