@@ -204,6 +204,19 @@ test("describe a change in English: no provider, then propose, discard, accept, 
     await proposal.getByRole("button", { name: "Discard" }).click();
     await expect(page.locator(".react-flow__node")).toHaveCount(2);
 
+    // Stop waiting: the model call is given up on the server side too, not paid for unseen.
+    llm.stall = true;
+    const asked = llm.requests.length;
+    await prompt.fill("Rename hello");
+    await prompt.press("Control+Enter");
+    await expect.poll(() => llm.requests.length).toBe(asked + 1);
+    await panel.getByRole("button", { name: "Stop waiting" }).click();
+    await expect(prompt).toBeEnabled();
+    await expect(panel.getByRole("status").filter({ hasText: "Writing the spec" })).toHaveCount(0);
+    await expect.poll(() => llm.requests.at(-1)!.abandonedAt).not.toBeUndefined();
+    llm.stall = false;
+    expect(llm.requests).toHaveLength(asked + 1);
+
     // Closing the panel.
     await panel.getByRole("button", { name: "Close the English panel" }).click();
     await expect(panel).toHaveCount(0);

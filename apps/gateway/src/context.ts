@@ -34,6 +34,11 @@ export interface GatewayContext {
    * oauthSignIn). HTTP only; never on WebSocket connections.
    */
   trustedServer: boolean;
+  /**
+   * Aborted when an HTTP caller goes away before its answer, so long work done for it (generating a
+   * spec) can stop. Not set on WebSockets.
+   */
+  signal?: AbortSignal;
 }
 
 /** Header the web server sends WEFT_SERVER_SECRET in. */

@@ -1,6 +1,6 @@
 // Before anything decorated is imported (type-graphql needs the Reflect API).
 import "reflect-metadata";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -171,7 +171,10 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
     cors<cors.CorsRequest>({ origin: [env.WEB_ORIGIN], maxAge: 600 }),
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: ({ req }) => contexts.fromHttp(req.headers, req.ip),
+      context: async ({ req, res }) => ({
+        ...(await contexts.fromHttp(req.headers, req.ip)),
+        signal: callerGone(res),
+      }),
     }),
   );
 
@@ -210,4 +213,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Aborts when the response's connection closes before the response was sent in full. */
+function callerGone(res: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  return gone.signal;
 }

@@ -1,8 +1,9 @@
-import { Context } from "@temporalio/activity";
+import type { Context } from "@temporalio/activity";
 import { withWorkspace } from "@weft/db";
 import { LARGE_OUTPUT_THRESHOLD_BYTES, getNodeType, redactSecrets, renderTemplate } from "@weft/schema";
 import type { ActivityDeps } from "./deps.ts";
 import { NodeFailure, classifyError, toApplicationFailure } from "./errors.ts";
+import { heartbeating } from "./heartbeat.ts";
 import { nodeImplementations } from "./nodes/registry.ts";
 import type { NodeContext, NodeOutcome } from "./nodes/types.ts";
 import { beginNodeAttempt, succeedNodeAttempt } from "@weft/db/run-events";
@@ -38,17 +39,11 @@ export interface ExecuteNodeResult {
  * One graph node as one Temporal activity attempt: render templates and secrets here (never in
  * the workflow), run the node, record NodeRun + RunEvents, evaluate outgoing edges.
  */
-export async function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): Promise<ExecuteNodeResult> {
-  const ctx = Context.current();
+export function executeNode(deps: ActivityDeps, input: ExecuteNodeInput): Promise<ExecuteNodeResult> {
   // Heartbeats say "this worker is alive" for the whole attempt, the database writes included: an
   // attempt waiting out a PostgreSQL restart is not dead, and if Temporal took it for dead it
-  // would run the node again beside it (Temporal throttles the calls to one per few seconds).
-  const heartbeat = setInterval(() => ctx.heartbeat(), 1_000);
-  try {
-    return await runAttempt(deps, input, ctx);
-  } finally {
-    clearInterval(heartbeat);
-  }
+  // would run the node again beside it.
+  return heartbeating((ctx) => runAttempt(deps, input, ctx));
 }
 
 async function runAttempt(

@@ -4,6 +4,7 @@ import { executeNode, type ExecuteNodeInput } from "./execute-node.ts";
 import { createScheduledRun } from "./schedule-activities.ts";
 import type { GenerateSpecInput } from "@weft/schema/spec/index";
 import { generateSpec } from "./spec-generation.ts";
+import { heartbeating } from "./heartbeat.ts";
 import {
   copyReusedNodes,
   finishRun,
@@ -51,7 +52,10 @@ export function createActivities(deps: ActivityDeps) {
     copyReusedNodes: (input: ReuseInput) => copyReusedNodes(deps, input),
     createScheduledRun: (input: { scheduleId: string; workspaceId: string; runId: string }) =>
       createScheduledRun(deps, input),
-    generateSpec: (input: GenerateSpecInput) => generateSpec(deps, input),
+    // Heartbeating, so that a caller who stops waiting (the gateway cancels the workflow) stops
+    // the model calls too, instead of paying for an answer nobody reads.
+    generateSpec: (input: GenerateSpecInput) =>
+      heartbeating((ctx) => generateSpec(deps, input, ctx.cancellationSignal)),
   };
 }
 

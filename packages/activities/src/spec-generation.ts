@@ -106,6 +106,8 @@ function diagnosticsText(diagnostics: SpecDiagnostic[]): string {
 export async function generateSpec(
   deps: ActivityDeps,
   input: GenerateSpecInput,
+  /** The activity's cancellation: aborts the model call in flight. */
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<GenerateSpecResult> {
   try {
     const settings = await loadLlmSettings(deps, input.workspaceId);
@@ -136,7 +138,7 @@ export async function generateSpec(
       nodeId: null,
       workspaceId: input.workspaceId,
       deps,
-      signal: new AbortController().signal,
+      signal,
       attempt: 1,
       log: () => {},
       addSecret: (v: string) => secrets.push(v),
@@ -188,6 +190,8 @@ export async function generateSpec(
       model: model.id,
     };
   } catch (err) {
+    // Cancelled (the activity's CancelledFailure): report it as such, not as a model failure.
+    if (signal.aborted) throw signal.reason;
     throw toApplicationFailure(classifyError(err));
   }
 }

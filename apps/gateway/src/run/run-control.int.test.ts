@@ -615,4 +615,56 @@ describe("generateSpec (English → AgentSpec)", () => {
       await llm.stop();
     }
   });
+
+  test("a caller who stops waiting stops the model call too: the generation workflow is cancelled", async () => {
+    const editor = await signUp(h.gateway, "quitter");
+    const ws = await createWorkspace(h.gateway, editor, "Impatient");
+    const { LlmServer } = await import("../../../temporal-worker/src/testing/llm-server.ts");
+    const llm = await new LlmServer().start();
+    try {
+      await ok(h.gateway, editor.token, OPS.setSecret, {
+        w: ws,
+        name: "OPENAI_API_KEY",
+        value: llm.keys.openai,
+      });
+      await ok(
+        h.gateway,
+        editor.token,
+        `mutation ($w: ID!, $b: String) { setProvider(workspaceId: $w, provider: "openai", secretName: "OPENAI_API_KEY", baseUrl: $b) { id } }`,
+        { w: ws, b: `${llm.origin}/v1` },
+      );
+      llm.stall = true;
+      const caller = new AbortController();
+      const pending = fetch(h.gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${editor.token}` },
+        body: JSON.stringify({ query: GENERATE, variables: { w: ws, p: "Think for a long time" } }),
+        signal: caller.signal,
+      }).catch((err: unknown) => err);
+      await expect.poll(() => llm.requests.length, { timeout: 20_000 }).toBe(1);
+      caller.abort();
+      expect(await pending).toBeInstanceOf(Error);
+      // The answer to the activity's next heartbeat carries the cancellation (at most 8 s away).
+      await expect.poll(() => llm.requests[0]!.abandonedAt, { timeout: 20_000 }).toBeTypeOf("number");
+
+      const { Client, Connection } = await import("@temporalio/client");
+      const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+      try {
+        const temporal = new Client({ connection });
+        const statuses: string[] = [];
+        for await (const w of temporal.workflow.list({
+          query: `WorkflowType = 'generateSpec' AND TaskQueue = '${QUEUE}' AND StartTime > '${new Date(llm.requests[0]!.at - 60_000).toISOString()}'`,
+        })) {
+          statuses.push(w.status.name);
+        }
+        expect(statuses).toContain("CANCELLED");
+      } finally {
+        await connection.close();
+      }
+      // Only the one call: a cancelled generation is not retried.
+      expect(llm.requests).toHaveLength(1);
+    } finally {
+      await llm.stop();
+    }
+  });
 });

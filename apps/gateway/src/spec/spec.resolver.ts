@@ -69,14 +69,20 @@ export class SpecResolver {
     );
     const { temporal, taskQueue } = ctx.services.runs;
     let result: GenerateSpecResult;
+    const handle = await temporal.workflow.start(WORKFLOW_TYPES.generateSpec, {
+      taskQueue,
+      workflowId: `generate-spec-${crypto.randomUUID()}`,
+      args: [{ workspaceId, prompt, currentSpec }],
+      workflowExecutionTimeout: "10 minutes",
+    });
+    // A caller who stops waiting ("Stop waiting", a closed tab) stops the model calls too.
+    const stop = () => void handle.cancel().catch(() => undefined);
+    ctx.signal?.addEventListener("abort", stop, { once: true });
+    if (ctx.signal?.aborted) stop();
     try {
-      result = await temporal.workflow.execute(WORKFLOW_TYPES.generateSpec, {
-        taskQueue,
-        workflowId: `generate-spec-${crypto.randomUUID()}`,
-        args: [{ workspaceId, prompt, currentSpec }],
-        workflowExecutionTimeout: "10 minutes",
-      });
+      result = (await handle.result()) as GenerateSpecResult;
     } catch (err) {
+      if (ctx.signal?.aborted) throw new AppError("CONFLICT", "The generation was stopped: the caller left.");
       const failure = err instanceof WorkflowFailedError ? findApplicationFailure(err) : null;
       if (failure && USER_FIXABLE.has(failure.type)) {
         throw new AppError("BAD_USER_INPUT", failure.message, {
@@ -86,6 +92,8 @@ export class SpecResolver {
       throw Object.assign(new AppError("INTERNAL", "The spec could not be generated; try again shortly."), {
         cause: err,
       });
+    } finally {
+      ctx.signal?.removeEventListener("abort", stop);
     }
     return {
       ok: result.ok,

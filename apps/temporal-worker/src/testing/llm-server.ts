@@ -19,6 +19,8 @@ export interface LlmRequest {
   /** The user-visible prompt text (last user message), for scripted answers. */
   prompt: string;
   at: number;
+  /** When the client closed a stalled request (see LlmServer.stall). */
+  abandonedAt?: number;
 }
 
 /** A scripted failure, consumed by the next matching request. */
@@ -35,6 +37,11 @@ export class LlmServer {
   readonly failures: Failure[] = [];
   /** What the model "says"; default: a short summary mentioning the prompt's length. */
   answer: (req: LlmRequest) => string = (req) => `Summary: ${req.prompt.length} characters were read.`;
+  /**
+   * OpenAI requests are recorded and then never answered, like a model that thinks for minutes;
+   * the request's abandonedAt says when the client gave up on it.
+   */
+  stall = false;
   /** Delay between streamed chunks. */
   chunkDelayMs = 60;
   /** Accepted API keys by API. */
@@ -158,6 +165,10 @@ export class LlmServer {
     }
     const prompt = String([...messages].reverse().find((m) => m.role === "user")?.content ?? "");
     const entry = this.record("openai", req, body, prompt);
+    if (this.stall) {
+      res.on("close", () => (entry.abandonedAt = Date.now()));
+      return;
+    }
     const failure = this.takeFailure(body.model);
     if (failure)
       return send(

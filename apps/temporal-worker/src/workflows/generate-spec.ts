@@ -5,6 +5,9 @@ import type { GenerateSpecInput, GenerateSpecResult } from "@weft/schema/spec/in
 const { generateSpec: generate } = proxyActivities<Activities>({
   // Up to three model calls, each possibly slow.
   startToCloseTimeout: "5 minutes",
+  // The activity heartbeats while the model thinks: a dead worker is noticed in seconds, and a
+  // cancelled generation (the caller stopped waiting) stops the model call on the next heartbeat.
+  heartbeatTimeout: "10 seconds",
   retry: { maximumAttempts: 2, initialInterval: "2 seconds" },
 });
 

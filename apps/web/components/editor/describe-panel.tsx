@@ -57,6 +57,10 @@ export function DescribePanel({
   const [promptError, setPromptError] = useState<string | undefined>();
   const [state, setState] = useState<State>({ kind: "idle" });
   const request = useRef(0);
+  /** Stops the generation in flight (aborts its request). */
+  const inflight = useRef<(() => void) | null>(null);
+  // Closing the panel (or leaving the page) mid-generation stops it too.
+  useEffect(() => () => inflight.current?.(), []);
   const promptRef = useRef<HTMLTextAreaElement>(null);
   const ids = useId();
   const [providers, reloadProviders] = useQuery<ProvidersData>({
@@ -91,10 +95,19 @@ export function DescribePanel({
     const id = ++request.current;
     const baseSeq = store.getSnapshot().seq;
     setState({ kind: "generating", startedAt: Date.now() });
+    // urql never aborts a mutation's request, so it gets a fetch with our own signal: aborting it
+    // closes the request, and the gateway then cancels the generation itself.
+    const abort = new AbortController();
+    inflight.current = () => abort.abort();
     const result = await client
-      .mutation<GenerateSpecData>(GENERATE_SPEC, { workspaceId, prompt: text, currentSpec: current })
+      .mutation<GenerateSpecData>(
+        GENERATE_SPEC,
+        { workspaceId, prompt: text, currentSpec: current },
+        { fetch: (url, init) => fetch(url, { ...init, signal: abort.signal }) },
+      )
       .toPromise();
     if (id !== request.current) return; // cancelled, or superseded
+    inflight.current = null;
     if (result.data) {
       setState({ kind: "proposal", prompt: text, result: result.data.generateSpec, baseSeq });
       return;
@@ -119,6 +132,8 @@ export function DescribePanel({
 
   function cancel() {
     request.current++;
+    inflight.current?.();
+    inflight.current = null;
     setState({ kind: "idle" });
   }
 
@@ -207,12 +222,19 @@ export function DescribePanel({
             )}
           </div>
           <div className="form-actions">
+            {/* Keys: without them React reuses one <button> and merely flips its type, so the
+                click on "Stop waiting" would end as a submit of the new type and start again. */}
             {state.kind === "generating" ? (
-              <button type="button" className="button button-secondary button-small" onClick={cancel}>
+              <button
+                key="stop"
+                type="button"
+                className="button button-secondary button-small"
+                onClick={cancel}
+              >
                 Stop waiting
               </button>
             ) : (
-              <button type="submit" className="button button-primary button-small">
+              <button key="send" type="submit" className="button button-primary button-small">
                 {empty ? "Write the agent" : "Propose change"}
               </button>
             )}
