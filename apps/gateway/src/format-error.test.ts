@@ -63,7 +63,64 @@ describe("formatError", () => {
     ]);
     expect(format(fromResolver(error)).result.extensions).toEqual({
       code: "BAD_USER_INPUT",
-      details: { fields: [{ path: "input.email", messages: ["email must be an email"] }] },
+      details: {
+        fields: [{ path: "input.email", messages: ["email must be an email"] }],
+        issues: [{ path: ["input", "email"], message: "email must be an email" }],
+      },
     });
+  });
+
+  it("answers BAD_USER_INPUT in both field shapes, whichever the resolver gave", () => {
+    const fromFields = format(
+      fromResolver(
+        new AppError("BAD_USER_INPUT", "nodes.2.id: taken", {
+          fields: [{ path: "nodes.2.id", messages: ["taken", "too long"] }],
+        }),
+      ),
+    );
+    expect(fromFields.result.extensions?.["details"]).toEqual({
+      fields: [{ path: "nodes.2.id", messages: ["taken", "too long"] }],
+      issues: [
+        { path: ["nodes", 2, "id"], message: "taken" },
+        { path: ["nodes", 2, "id"], message: "too long" },
+      ],
+    });
+    const issues = [
+      { path: ["nodes", 0, "config", "url"], nodeId: "fetch", field: "url", message: "required" },
+      { path: ["nodes", 0, "config", "url"], nodeId: "fetch", field: "url", message: "must be a URL" },
+      { path: [], message: "the graph has a cycle" },
+    ];
+    const fromIssues = format(
+      fromResolver(new AppError("BAD_USER_INPUT", "invalid graph", { argument: "graph", issues })),
+    );
+    expect(fromIssues.result.extensions?.["details"]).toEqual({
+      argument: "graph",
+      issues,
+      fields: [
+        { path: "graph.nodes.0.config.url", messages: ["required", "must be a URL"] },
+        { path: "graph", messages: ["the graph has a cycle"] },
+      ],
+    });
+    // Paths that already start with their argument (spec diagnostics) keep it once.
+    const spec = format(
+      fromResolver(
+        new AppError("BAD_USER_INPUT", "spec does not compile", {
+          argument: "spec",
+          issues: [{ path: ["spec"], line: 3, message: "unknown node type" }],
+        }),
+      ),
+    );
+    expect(spec.result.extensions?.["details"]).toMatchObject({
+      fields: [{ path: "spec", messages: ["unknown node type"] }],
+    });
+    const bare = format(
+      fromResolver(new AppError("BAD_USER_INPUT", "x", { issues: [{ path: ["cron"], message: "bad" }] })),
+    );
+    expect(bare.result.extensions?.["details"]).toMatchObject({
+      fields: [{ path: "cron", messages: ["bad"] }],
+    });
+    // Other codes' details pass through untouched.
+    const conflict = format(fromResolver(new AppError("CONFLICT", "stale", { issues: [] })));
+    expect(conflict.result.extensions?.["details"]).toEqual({ issues: [] });
   });
 });

@@ -53,7 +53,12 @@ export function formatError(
       return {
         ...base,
         message: current.message,
-        extensions: { code: current.code, ...(current.details ? { details: current.details } : {}) },
+        extensions: {
+          code: current.code,
+          ...(current.details
+            ? { details: current.code === "BAD_USER_INPUT" ? bothShapes(current.details) : current.details }
+            : {}),
+        },
       };
     }
     if (current instanceof GraphQLError) {
@@ -82,7 +87,10 @@ function protocolExtensions(code: string, error: GraphQLError): Record<string, u
   // the contract describes BAD_USER_INPUT, without the validator internals.
   const validationErrors = error.extensions["validationErrors"];
   if (code === "BAD_USER_INPUT" && Array.isArray(validationErrors)) {
-    return { code, details: { fields: validationErrors.flatMap((entry) => fieldIssues(entry, [])) } };
+    return {
+      code,
+      details: bothShapes({ fields: validationErrors.flatMap((entry) => fieldIssues(entry, [])) }),
+    };
   }
   return { code };
 }
@@ -106,4 +114,44 @@ function fieldIssues(entry: unknown, parent: string[]): FieldIssue[] {
       : [];
   const nested = Array.isArray(children) ? children.flatMap((child) => fieldIssues(child, path)) : [];
   return [...own, ...nested];
+}
+
+interface PathIssue {
+  path: Array<string | number>;
+  message: string;
+}
+
+/**
+ * BAD_USER_INPUT names fields in two shapes, and every answer carries both, so a client reads
+ * whichever it likes: `fields: [{path: "a.b", messages}]` (argument checks: zod, class-validator)
+ * and `issues: [{path: ["a", "b"], message, …}]` (graphs, specs, run input, cron; graph issues
+ * also name nodeId and field). Whichever the resolver gave is kept as it is; the other is derived.
+ */
+function bothShapes(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const fields = Array.isArray(details["fields"]) ? (details["fields"] as FieldIssue[]) : null;
+  const issues = Array.isArray(details["issues"]) ? (details["issues"] as PathIssue[]) : null;
+  if (fields && !issues) {
+    return {
+      ...details,
+      issues: fields.flatMap((f) =>
+        f.messages.map((message) => ({
+          path: f.path === "" ? [] : f.path.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+          message,
+        })),
+      ),
+    };
+  }
+  if (issues && !fields) {
+    // Issue paths start inside the argument they name (a graph's ["nodes", 0, …]); field paths
+    // start at the arguments.
+    const argument = typeof details["argument"] === "string" ? details["argument"] : null;
+    const byPath = new Map<string, string[]>();
+    for (const issue of issues) {
+      const inner = Array.isArray(issue.path) ? issue.path : [];
+      const path = (argument && inner[0] !== argument ? [argument, ...inner] : inner).join(".");
+      byPath.set(path, [...(byPath.get(path) ?? []), String(issue.message)]);
+    }
+    return { ...details, fields: [...byPath].map(([path, messages]) => ({ path, messages })) };
+  }
+  return { ...details };
 }

@@ -56,6 +56,7 @@ describe("signUp", () => {
     expect(response.json.errors?.[0]?.message).toMatch(new RegExp(`^${field}:`));
     expect(response.json.errors?.[0]?.extensions?.["details"]).toEqual({
       fields: [expect.objectContaining({ path: field })],
+      issues: [expect.objectContaining({ path: [field] })],
     });
   });
 

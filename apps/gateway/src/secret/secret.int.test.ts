@@ -107,6 +107,7 @@ describe("providers", () => {
     expect(errorCode(missing)).toBe("BAD_USER_INPUT");
     expect(missing.json.errors?.[0]?.extensions?.["details"]).toEqual({
       fields: [{ path: "secretName", messages: ["no secret named NOPE in this workspace"] }],
+      issues: [{ path: ["secretName"], message: "no secret named NOPE in this workspace" }],
     });
     const { setProvider } = await ok<{ setProvider: Record<string, unknown> }>(
       h.gateway,

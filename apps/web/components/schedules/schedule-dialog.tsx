@@ -14,22 +14,14 @@ import { browserTimeZone, checkCron, formatInZone, timeZones } from "./cron";
 
 type FieldName = "agent" | "cron" | "timezone" | "input";
 
-/** BAD_USER_INPUT as `{ field: message }`, from either shape the gateway uses (`issues` or `fields`). */
+/** BAD_USER_INPUT as `{ argument: message }` (the first message about each argument or inside it). */
 export function serverFieldErrors(error: CombinedError | undefined): Record<string, string> {
   const first = error?.graphQLErrors[0];
   if (!first) return {};
   const info = toGatewayError(first);
   if (info.code !== "BAD_USER_INPUT") return {};
-  const out: Record<string, string> = { ...fieldErrors(info) };
-  const issues = info.details?.["issues"];
-  if (Array.isArray(issues)) {
-    for (const issue of issues as unknown[]) {
-      if (!issue || typeof issue !== "object") continue;
-      const { path, message } = issue as { path?: unknown; message?: unknown };
-      const head = Array.isArray(path) ? path[0] : path;
-      if (typeof head === "string" && typeof message === "string") out[head] ??= message;
-    }
-  }
+  const out: Record<string, string> = {};
+  for (const [path, message] of Object.entries(fieldErrors(info))) out[path.split(".")[0]!] ??= message;
   return out;
 }
 
