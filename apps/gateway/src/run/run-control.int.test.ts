@@ -541,13 +541,8 @@ describe("generateSpec (English → AgentSpec)", () => {
   const GENERATE = `mutation ($w: ID!, $p: String!, $c: String) { generateSpec(workspaceId: $w, prompt: $p, currentSpec: $c) {
     ok spec graph diagnostics { severity message line nodeId } } }`;
 
-  test("without a provider it says how to add one; with one it repairs an invalid first answer and edits", async () => {
-    const editor = await signUp(h.gateway, "author");
-    const ws = await createWorkspace(h.gateway, editor, "Authors");
-    const none = await gql(h.gateway, editor.token, GENERATE, { w: ws, p: "Fetch a URL and log it" });
-    expect(errorCode(none)).toBe("BAD_USER_INPUT");
-    expect(none.json.errors![0]!.message).toMatch(/setProvider/);
-
+  /** A local OpenAI stand-in, set up as the workspace's provider (its key stored as a secret). */
+  async function openAiProvider(editor: TestUser, ws: string) {
     const { LlmServer } = await import("../../../temporal-worker/src/testing/llm-server.ts");
     const llm = await new LlmServer().start();
     try {
@@ -560,11 +555,24 @@ describe("generateSpec (English → AgentSpec)", () => {
         h.gateway,
         editor.token,
         `mutation ($w: ID!, $b: String) { setProvider(workspaceId: $w, provider: "openai", secretName: "OPENAI_API_KEY", baseUrl: $b) { id } }`,
-        {
-          w: ws,
-          b: `${llm.origin}/v1`,
-        },
+        { w: ws, b: `${llm.origin}/v1` },
       );
+      return llm;
+    } catch (err) {
+      await llm.stop();
+      throw err;
+    }
+  }
+
+  test("without a provider it says how to add one; with one it repairs an invalid first answer and edits", async () => {
+    const editor = await signUp(h.gateway, "author");
+    const ws = await createWorkspace(h.gateway, editor, "Authors");
+    const none = await gql(h.gateway, editor.token, GENERATE, { w: ws, p: "Fetch a URL and log it" });
+    expect(errorCode(none)).toBe("BAD_USER_INPUT");
+    expect(none.json.errors![0]!.message).toMatch(/setProvider/);
+
+    const llm = await openAiProvider(editor, ws);
+    try {
       const valid =
         '---\nname: Fetch and log\n---\n\n## fetch · http.request\n\nFetch it.\n\n```yaml\nurl: https://example.com/data\n```\n\n## say · log\n\nLog it.\n\nafter: fetch\n\n```yaml\nmessage: "{{nodes.fetch.output.status}}"\n```\n';
       const answers = [
@@ -619,20 +627,8 @@ describe("generateSpec (English → AgentSpec)", () => {
   test("a caller who stops waiting stops the model call too: the generation workflow is cancelled", async () => {
     const editor = await signUp(h.gateway, "quitter");
     const ws = await createWorkspace(h.gateway, editor, "Impatient");
-    const { LlmServer } = await import("../../../temporal-worker/src/testing/llm-server.ts");
-    const llm = await new LlmServer().start();
+    const llm = await openAiProvider(editor, ws);
     try {
-      await ok(h.gateway, editor.token, OPS.setSecret, {
-        w: ws,
-        name: "OPENAI_API_KEY",
-        value: llm.keys.openai,
-      });
-      await ok(
-        h.gateway,
-        editor.token,
-        `mutation ($w: ID!, $b: String) { setProvider(workspaceId: $w, provider: "openai", secretName: "OPENAI_API_KEY", baseUrl: $b) { id } }`,
-        { w: ws, b: `${llm.origin}/v1` },
-      );
       llm.stall = true;
       const caller = new AbortController();
       const pending = fetch(h.gateway.url, {
