@@ -2,7 +2,7 @@
 
 import { useId, useState } from "react";
 import { useMutation } from "urql";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { errorMessage } from "@/components/ui/states";
 import { APPROVE_NODE, type ApproveNodeData } from "@/lib/graphql/runs";
 
@@ -95,26 +95,22 @@ export function ApprovalBox({
       <p role="alert" className={error ? "form-error" : "visually-hidden"}>
         {error}
       </p>
-      <Dialog open={confirmReject} onClose={() => setConfirmReject(false)} title="Reject this step?">
+      <ConfirmDialog
+        open={confirmReject}
+        onClose={() => setConfirmReject(false)}
+        title="Reject this step?"
+        confirmLabel="Reject step"
+        busyLabel="Rejecting…"
+        cancelLabel="Keep waiting"
+        busy={fetching}
+        onConfirm={() => void decide(false)}
+      >
         <p>
           Rejecting fails <span className="mono">{nodeId}</span>; unless the agent handles the error, the
           whole run fails.
         </p>
         {comment.trim() && <p className="small muted">Your comment is sent with the rejection.</p>}
-        <div className="toolbar">
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={fetching}
-            onClick={() => void decide(false)}
-          >
-            {fetching ? "Rejecting…" : "Reject step"}
-          </button>
-          <button type="button" className="button button-secondary" onClick={() => setConfirmReject(false)}>
-            Keep waiting
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useMutation } from "urql";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { errorMessage } from "@/components/ui/states";
 import { CANCEL_RUN, RETRY_RUN, type RunStatus } from "@/lib/graphql";
 
@@ -76,25 +76,21 @@ export function RunActions({
       <p role="alert" className={error ? "form-error" : "visually-hidden"}>
         {error}
       </p>
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title="Cancel this run?">
+      <ConfirmDialog
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title="Cancel this run?"
+        confirmLabel="Cancel run"
+        busyLabel="Cancelling…"
+        cancelLabel="Keep running"
+        busy={cancelling}
+        onConfirm={() => void onCancel()}
+      >
         <p>
           Steps that are running are stopped and the run ends as cancelled. Side effects that already happened
           (emails sent, requests made) are not undone. You can retry it afterwards.
         </p>
-        <div className="toolbar">
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={cancelling}
-            onClick={() => void onCancel()}
-          >
-            {cancelling ? "Cancelling…" : "Cancel run"}
-          </button>
-          <button type="button" className="button button-secondary" onClick={() => setConfirming(false)}>
-            Keep running
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useWorkspace } from "@/components/shell/workspace-context";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { EmptyState, ErrorState, InlineError, Loading, errorMessage } from "@/components/ui/states";
 import { AGENTS, type AgentsData } from "@/lib/graphql";
 import {
@@ -225,34 +225,23 @@ export function SchedulesPage() {
               refresh();
             }}
           />
-          <Dialog open={confirming !== null} onClose={() => setConfirming(null)} title="Delete schedule?">
+          <ConfirmDialog
+            open={confirming !== null}
+            onClose={() => setConfirming(null)}
+            title="Delete schedule?"
+            confirmLabel="Delete schedule"
+            busyLabel="Deleting…"
+            cancelLabel="Keep it"
+            busy={deleting}
+            onConfirm={() => confirming && void onDelete(confirming)}
+          >
             {confirming && (
-              <div className="form">
-                <p>
-                  <strong>{confirming.agent.name}</strong> will no longer run at{" "}
-                  <code>{confirming.cron}</code> ({confirming.timezone}). Runs already started are not
-                  affected.
-                </p>
-                <div className="form-actions">
-                  <button
-                    type="button"
-                    className="button button-secondary"
-                    onClick={() => setConfirming(null)}
-                  >
-                    Keep it
-                  </button>
-                  <button
-                    type="button"
-                    className="button button-danger"
-                    disabled={deleting}
-                    onClick={() => void onDelete(confirming)}
-                  >
-                    {deleting ? "Deleting…" : "Delete schedule"}
-                  </button>
-                </div>
-              </div>
+              <p>
+                <strong>{confirming.agent.name}</strong> will no longer run at <code>{confirming.cron}</code>{" "}
+                ({confirming.timezone}). Runs already started are not affected.
+              </p>
             )}
-          </Dialog>
+          </ConfirmDialog>
         </>
       )}
     </div>

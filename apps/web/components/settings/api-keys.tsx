@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { useWorkspace } from "@/components/shell/workspace-context";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { formatDateTime, formatRelative } from "@/components/ui/format";
 import { EmptyState, ErrorState, InlineError, Loading, errorMessage } from "@/components/ui/states";
@@ -255,36 +255,25 @@ function RevokeDialog({
   }
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={apiKey !== null}
       onClose={() => {
         setError(undefined);
         onClose();
       }}
       title="Revoke API key"
+      confirmLabel="Revoke key"
+      busyLabel="Revoking…"
+      busy={fetching}
+      error={error}
+      onConfirm={() => void confirm()}
     >
       {apiKey && (
-        <>
-          <p>
-            Revoke <strong>{apiKey.name}</strong> (<span className="mono">weft_{apiKey.prefix}_…</span>)?
-            Anything that uses it stops working at once. This cannot be undone.
-          </p>
-          <InlineError message={error} />
-          <div className="dialog-actions">
-            <button type="button" className="button button-secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={fetching}
-              onClick={() => void confirm()}
-            >
-              {fetching ? "Revoking…" : "Revoke key"}
-            </button>
-          </div>
-        </>
+        <p>
+          Revoke <strong>{apiKey.name}</strong> (<span className="mono">weft_{apiKey.prefix}_…</span>)?
+          Anything that uses it stops working at once. This cannot be undone.
+        </p>
       )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

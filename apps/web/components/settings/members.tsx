@@ -4,7 +4,7 @@ import { useSession } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { useWorkspace } from "@/components/shell/workspace-context";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { EmptyState, ErrorState, InlineError, Loading, errorMessage } from "@/components/ui/states";
 import { fieldErrors, toGatewayError } from "@/lib/gateway-error";
@@ -179,46 +179,35 @@ function RemoveDialog({
   }
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={member !== null}
       onClose={() => {
         setError(undefined);
         onClose();
       }}
       title={member?.pending ? "Revoke invitation" : "Remove member"}
+      confirmLabel={member?.pending ? "Revoke invitation" : "Remove member"}
+      busyLabel="Working…"
+      busy={busy}
+      error={error}
+      onConfirm={() => void confirm()}
     >
       {member && (
-        <>
-          <p>
-            {member.pending ? (
-              <>
-                Withdraw the invitation for <strong>{member.user.email}</strong>? Signing up with that email
-                will no longer add them to {ws.name}.
-              </>
-            ) : (
-              <>
-                Remove <strong>{member.user.name ?? member.user.email}</strong> from {ws.name}? They lose
-                access at once, and the API keys they created here are revoked.
-              </>
-            )}
-          </p>
-          <InlineError message={error} />
-          <div className="dialog-actions">
-            <button type="button" className="button button-secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={busy}
-              onClick={() => void confirm()}
-            >
-              {busy ? "Working…" : member.pending ? "Revoke invitation" : "Remove member"}
-            </button>
-          </div>
-        </>
+        <p>
+          {member.pending ? (
+            <>
+              Withdraw the invitation for <strong>{member.user.email}</strong>? Signing up with that email
+              will no longer add them to {ws.name}.
+            </>
+          ) : (
+            <>
+              Remove <strong>{member.user.name ?? member.user.email}</strong> from {ws.name}? They lose access
+              at once, and the API keys they created here are revoked.
+            </>
+          )}
+        </p>
       )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
