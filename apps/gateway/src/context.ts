@@ -35,10 +35,10 @@ export interface GatewayContext {
    */
   trustedServer: boolean;
   /**
-   * Aborted when an HTTP caller goes away before its answer, so long work done for it (generating a
-   * spec) can stop. Not set on WebSockets.
+   * A signal aborted when the HTTP caller goes away before its answer, so long work done for it
+   * (generating a spec) can stop. Not set on WebSockets.
    */
-  signal?: AbortSignal;
+  callerGone?: () => AbortSignal;
 }
 
 /** Header the web server sends WEFT_SERVER_SECRET in. */

@@ -77,12 +77,13 @@ export class SpecResolver {
     });
     // A caller who stops waiting ("Stop waiting", a closed tab) stops the model calls too.
     const stop = () => void handle.cancel().catch(() => undefined);
-    ctx.signal?.addEventListener("abort", stop, { once: true });
-    if (ctx.signal?.aborted) stop();
+    const gone = ctx.callerGone?.();
+    gone?.addEventListener("abort", stop, { once: true });
+    if (gone?.aborted) stop();
     try {
       result = (await handle.result()) as GenerateSpecResult;
     } catch (err) {
-      if (ctx.signal?.aborted) throw new AppError("CONFLICT", "The generation was stopped: the caller left.");
+      if (gone?.aborted) throw new AppError("CONFLICT", "The generation was stopped: the caller left.");
       const failure = err instanceof WorkflowFailedError ? findApplicationFailure(err) : null;
       if (failure && USER_FIXABLE.has(failure.type)) {
         throw new AppError("BAD_USER_INPUT", failure.message, {
@@ -93,7 +94,7 @@ export class SpecResolver {
         cause: err,
       });
     } finally {
-      ctx.signal?.removeEventListener("abort", stop);
+      gone?.removeEventListener("abort", stop);
     }
     return {
       ok: result.ok,
