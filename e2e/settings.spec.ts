@@ -61,8 +61,9 @@ test("API keys: created once, listed, revoked, and dead right after", async ({ p
   await page.getByRole("button", { name: "Done" }).click();
   await expect(tokenEl).toHaveCount(0);
   await page.reload();
-  // Used once above: "last used" is filled in.
-  await expect(row.locator("td").nth(3)).not.toHaveText("Never");
+  // Used once above: "last used" is filled in; the key acts for the member who made it.
+  await expect(row.locator("td").nth(3)).toHaveText("Kim Keys");
+  await expect(row.locator("td").nth(4)).not.toHaveText("Never");
   expect(await page.content()).not.toContain(token);
   expect(await seriousA11yViolations(page)).toEqual([]);
 

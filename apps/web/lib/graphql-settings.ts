@@ -39,6 +39,11 @@ export const API_KEYS = gql`
         prefix
         createdAt
         lastUsedAt
+        createdBy {
+          id
+          email
+          name
+        }
       }
     }
   }

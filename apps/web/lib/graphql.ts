@@ -105,6 +105,8 @@ export interface ApiKey {
   prefix: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** The member the key acts for (it is revoked when they leave). */
+  createdBy: { id: string; email: string; name: string | null } | null;
 }
 export const CREATE_API_KEY = gql`
   mutation CreateApiKey($workspaceId: ID!, $name: String!, $role: Role!) {
@@ -117,6 +119,11 @@ export const CREATE_API_KEY = gql`
         prefix
         createdAt
         lastUsedAt
+        createdBy {
+          id
+          email
+          name
+        }
       }
     }
   }

@@ -5,7 +5,7 @@ import { inLocated, mutateIn, notFound, recordAudit, roleAtLeast } from "../auth
 import { generateApiKey } from "../auth/api-keys.ts";
 import { parseInput } from "../common/input.ts";
 import { CreateApiKeyArgs, ZCreateApiKey } from "./api-key.input.ts";
-import { ApiKey, ApiKeyCreated } from "./api-key.type.ts";
+import { API_KEY_SELECT, ApiKey, ApiKeyCreated } from "./api-key.type.ts";
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
@@ -20,17 +20,18 @@ export class ApiKeyResolver {
       if (!roleAtLeast(actor.role, args.role)) {
         throw new AppError("FORBIDDEN", `A key cannot have a role above yours (${actor.role})`);
       }
+      // A key minted with a key belongs to that key's creator: it follows them like their own
+      // (revoked when they leave, lowered when they are demoted), so keys cannot outlive people.
+      const createdById =
+        actor.userId ??
+        (actor.apiKeyId
+          ? ((await tx.apiKey.findUnique({ where: { id: actor.apiKeyId }, select: { createdById: true } }))
+              ?.createdById ?? null)
+          : null);
       const { token, prefix, hash } = generateApiKey();
       const apiKey = await tx.apiKey.create({
-        data: {
-          workspaceId: actor.workspaceId,
-          name,
-          role: args.role,
-          prefix,
-          hash,
-          createdById: actor.userId,
-        },
-        select: { id: true, name: true, role: true, prefix: true, createdAt: true, lastUsedAt: true },
+        data: { workspaceId: actor.workspaceId, name, role: args.role, prefix, hash, createdById },
+        select: API_KEY_SELECT,
       });
       await recordAudit(tx, actor, {
         action: "api_key.create",

@@ -1,6 +1,18 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Role } from "../common/enums.ts";
 import { DateTimeScalar } from "../common/scalars.ts";
+import { User } from "../user/user.type.ts";
+
+/** What ApiKey is read with, wherever it is read. */
+export const API_KEY_SELECT = {
+  id: true,
+  name: true,
+  role: true,
+  prefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  createdBy: { select: { id: true, email: true, name: true } },
+} as const;
 
 @ObjectType("ApiKey")
 export class ApiKey {
@@ -22,6 +34,14 @@ export class ApiKey {
 
   @Field(() => DateTimeScalar, { nullable: true })
   lastUsedAt!: Date | null;
+
+  /**
+   * The member the key acts for: whoever created it, or created the key it was created with. The
+   * key is revoked when they leave the workspace and never holds more than their role. Null for
+   * keys whose creator's account is gone.
+   */
+  @Field(() => User, { nullable: true })
+  createdBy!: User | null;
 }
 
 @ObjectType("ApiKeyCreated")

@@ -259,6 +259,29 @@ describe("removeMember", () => {
     const viewerKey = await key(admin, workspaceId, "VIEWER");
     const elsewhere = await key(admin, other, "ADMIN");
     const ownersKey = await key(owner, workspaceId, "ADMIN");
+    // Minted with the admin's own key: it belongs to the admin just the same.
+    const minted = (
+      await ok<{ createApiKey: { token: string; apiKey: { id: string } } }>(
+        h.gateway,
+        adminKey.token,
+        OPS.createApiKey,
+        { w: workspaceId, name: "minted", role: "ADMIN" },
+      )
+    ).createApiKey;
+    const listed = await ok<{
+      workspace: { apiKeys: Array<{ id: string; createdBy: { id: string } | null }> };
+    }>(
+      h.gateway,
+      owner.token,
+      `query ($id: ID!) { workspace(id: $id) { apiKeys { id createdBy { id email } } } }`,
+      { id: workspaceId },
+    );
+    expect(Object.fromEntries(listed.workspace.apiKeys.map((k) => [k.id, k.createdBy?.id]))).toEqual({
+      [adminKey.apiKey.id]: admin.id,
+      [viewerKey.apiKey.id]: admin.id,
+      [minted.apiKey.id]: admin.id,
+      [ownersKey.apiKey.id]: owner.id,
+    });
     const works = async (token: string, w = workspaceId) =>
       (await gql(h.gateway, token, OPS.workspace, { id: w })).json.errors?.[0]?.extensions?.["code"] ?? "OK";
 
@@ -270,6 +293,7 @@ describe("removeMember", () => {
     expect(await roles()).toEqual({
       [adminKey.apiKey.id]: "EDITOR",
       [viewerKey.apiKey.id]: "VIEWER",
+      [minted.apiKey.id]: "EDITOR",
       [elsewhere.apiKey.id]: "ADMIN",
     });
     // The lowered key is refused what needs ADMIN, at once.
@@ -291,13 +315,16 @@ describe("removeMember", () => {
     await ok(h.gateway, owner.token, OPS.removeMember, { w: workspaceId, userId: admin.id });
     expect(await works(adminKey.token)).toBe("UNAUTHENTICATED");
     expect(await works(viewerKey.token)).toBe("UNAUTHENTICATED");
+    expect(await works(minted.token)).toBe("UNAUTHENTICATED");
     expect(await works(ownersKey.token)).toBe("OK");
     expect(await works(elsewhere.token, other)).toBe("OK");
     const revoked = await h.admin.auditEvent.findMany({
       where: { workspaceId, action: "api_key.revoke" },
       orderBy: { targetId: "asc" },
     });
-    expect(revoked.map((e) => e.targetId)).toEqual([adminKey.apiKey.id, viewerKey.apiKey.id].sort());
+    expect(revoked.map((e) => e.targetId)).toEqual(
+      [adminKey.apiKey.id, viewerKey.apiKey.id, minted.apiKey.id].sort(),
+    );
     expect(revoked[0]?.data).toMatchObject({ reason: "creator removed" });
   });
 

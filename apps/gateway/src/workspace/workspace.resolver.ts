@@ -5,7 +5,7 @@ import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { notFound, recordAudit, requireAuth, requireUser, withMember } from "../auth/access.ts";
 import { parseInput } from "../common/input.ts";
-import { ApiKey } from "../api-key/api-key.type.ts";
+import { API_KEY_SELECT, ApiKey } from "../api-key/api-key.type.ts";
 import { Provider, toProvider } from "../provider/provider.type.ts";
 import { Schedule, toSchedule } from "../schedule/schedule.type.ts";
 import { Secret } from "../secret/secret.type.ts";
@@ -120,7 +120,7 @@ export class WorkspaceResolver {
     return withMember(ctx, workspace.id, "ADMIN", (tx) =>
       tx.apiKey.findMany({
         where: { workspaceId: workspace.id, revokedAt: null },
-        select: { id: true, name: true, role: true, prefix: true, createdAt: true, lastUsedAt: true },
+        select: API_KEY_SELECT,
         orderBy: [{ createdAt: "desc" }, { id: "asc" }],
       }),
     );

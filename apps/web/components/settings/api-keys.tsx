@@ -80,6 +80,7 @@ function ManageKeys() {
                 <th scope="col">Role</th>
                 <th scope="col">Prefix</th>
                 <th scope="col">Created</th>
+                <th scope="col">Created by</th>
                 <th scope="col">Last used</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -96,6 +97,13 @@ function ManageKeys() {
                   <td className="mono">weft_{k.prefix}_…</td>
                   <td>
                     <time dateTime={k.createdAt}>{formatDateTime(k.createdAt)}</time>
+                  </td>
+                  <td>
+                    {k.createdBy ? (
+                      <span title={k.createdBy.email}>{k.createdBy.name ?? k.createdBy.email}</span>
+                    ) : (
+                      <span className="muted">A deleted account</span>
+                    )}
                   </td>
                   <td>
                     {k.lastUsedAt ? (
