@@ -79,6 +79,13 @@ test("API keys: created once, listed, revoked, and dead right after", async ({ p
   await expect(page.getByText("No API keys yet")).toBeVisible();
 
   expect(await errorCodeOf(`{ workspaces { id } }`, token)).toBe("UNAUTHENTICATED");
+
+  // The audit log says what was revoked, not only that something was.
+  await page.goto(`/w/${ws}/settings/audit`);
+  const revoked = page.getByRole("row").filter({ hasText: "api_key.revoke" });
+  await expect(revoked).toContainText("name: CI pipeline");
+  await expect(revoked).toContainText(`prefix: ${prefix}`);
+  expect(await page.content()).not.toContain(token);
   expect(errors).toEqual([]);
 });
 

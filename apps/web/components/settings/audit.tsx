@@ -26,6 +26,7 @@ export function AuditPage() {
             <th scope="col">Who</th>
             <th scope="col">Action</th>
             <th scope="col">Target</th>
+            <th scope="col">Details</th>
           </tr>
         </thead>
         {cursors.map((after, index) => (
@@ -60,7 +61,7 @@ function AuditPageRows({
   const cell = (content: React.ReactNode) => (
     <tbody>
       <tr>
-        <td colSpan={4}>{content}</td>
+        <td colSpan={5}>{content}</td>
       </tr>
     </tbody>
   );
@@ -80,11 +81,12 @@ function AuditPageRows({
             {node.targetType}
             {node.targetId && <span className="muted small mono"> {node.targetId.slice(0, 8)}</span>}
           </td>
+          <td className="small">{auditDetails(node.data)}</td>
         </tr>
       ))}
       {last && data.auditEvents.pageInfo.hasNextPage && data.auditEvents.pageInfo.endCursor && (
         <tr>
-          <td colSpan={4}>
+          <td colSpan={5}>
             <button
               type="button"
               className="button button-secondary button-small"
@@ -97,4 +99,16 @@ function AuditPageRows({
       )}
     </tbody>
   );
+}
+
+/** An event's data as "key: value" pairs (nested values as compact JSON, long ones cut). */
+export function auditDetails(data: unknown): string {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return "";
+  return Object.entries(data as Record<string, unknown>)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([key, value]) => {
+      const text = typeof value === "string" ? value : JSON.stringify(value);
+      return `${key}: ${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
+    })
+    .join(" · ");
 }
