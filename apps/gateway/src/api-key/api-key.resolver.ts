@@ -1,3 +1,4 @@
+import type { Role } from "@weft/db";
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
@@ -28,6 +29,19 @@ export class ApiKeyResolver {
           ? ((await tx.apiKey.findUnique({ where: { id: actor.apiKeyId }, select: { createdById: true } }))
               ?.createdById ?? null)
           : null);
+      if (createdById) {
+        // The member the key will act for, locked against a removal or demotion in flight: either
+        // this key exists before that change commits (and the change then revokes or lowers it),
+        // or the change is what is read here.
+        const [member] = await tx.$queryRaw<{ role: Role }[]>`
+          SELECT role FROM "Membership"
+          WHERE "workspaceId" = ${actor.workspaceId}::uuid AND "userId" = ${createdById}::uuid
+          FOR SHARE`;
+        if (!member) throw notFound("Workspace");
+        if (!roleAtLeast(member.role, args.role)) {
+          throw new AppError("FORBIDDEN", `A key cannot have a role above its member's (${member.role})`);
+        }
+      }
       const { token, prefix, hash } = generateApiKey();
       const apiKey = await tx.apiKey.create({
         data: { workspaceId: actor.workspaceId, name, role: args.role, prefix, hash, createdById },

@@ -328,6 +328,27 @@ describe("removeMember", () => {
     expect(revoked[0]?.data).toMatchObject({ reason: "creator removed" });
   });
 
+  it("a key whose member is gone (from before keys followed their members) cannot mint keys", async () => {
+    const owner = await signUp(h.gateway, "owner");
+    const workspaceId = await createWorkspace(h.gateway, owner);
+    const admin = await addMember(owner, workspaceId, "ADMIN");
+    const { createApiKey } = await ok<{ createApiKey: { token: string } }>(
+      h.gateway,
+      admin.token,
+      OPS.createApiKey,
+      { w: workspaceId, name: "old", role: "ADMIN" },
+    );
+    // As a removal did before keys followed their member: the membership goes, the key stays.
+    await h.admin.membership.deleteMany({ where: { workspaceId, userId: admin.id } });
+    const minted = await gql(h.gateway, createApiKey.token, OPS.createApiKey, {
+      w: workspaceId,
+      name: "heir",
+      role: "VIEWER",
+    });
+    expect(errorCode(minted)).toBe("NOT_FOUND");
+    expect(await h.admin.apiKey.count({ where: { workspaceId, name: "heir" } })).toBe(0);
+  });
+
   it("has reported no internal errors", () => {
     expect(h.logged).toEqual([]);
   });
