@@ -126,6 +126,62 @@ describe("applyMigrations", () => {
   });
 });
 
+describe("20261202070000_keys_follow_members", () => {
+  it("revokes the keys of members who left and lowers keys above their member's role, once", async () => {
+    const target = "20261202070000_keys_follow_members";
+    const before = path.join(tmp, "before-keys-follow-members");
+    await cp(MIGRATIONS_DIR, before, { recursive: true });
+    await rm(path.join(before, target), { recursive: true });
+    const url = await emptyDatabase();
+    await applyMigrations(url, { migrationsDir: before });
+    const ids = await withAdminClient(url, async (c) => {
+      const one = async (sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows[0].id;
+      const ws = await one(
+        `INSERT INTO "Workspace" (id, name, slug) VALUES (gen_random_uuid(), 'W', 'w') RETURNING id`,
+      );
+      const user = (email: string) =>
+        one(`INSERT INTO "User" (id, email) VALUES (gen_random_uuid(), $1) RETURNING id`, [email]);
+      const [stays, demoted, left] = [await user("s@x.test"), await user("d@x.test"), await user("l@x.test")];
+      for (const [u, role] of [
+        [stays, "ADMIN"],
+        [demoted, "VIEWER"],
+      ] as const) {
+        await c.query(
+          `INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES (gen_random_uuid(), $1, $2, $3)`,
+          [ws, u, role],
+        );
+      }
+      const key = (by: string | null, role: string) =>
+        one(
+          `INSERT INTO "ApiKey" (id, "workspaceId", name, role, prefix, hash, "createdById")
+           VALUES (gen_random_uuid(), $1, 'k', $2, 'abcdefgh', gen_random_uuid()::text, $3) RETURNING id`,
+          [ws, role, by],
+        );
+      return {
+        kept: await key(stays, "EDITOR"),
+        lowered: await key(demoted, "ADMIN"),
+        revoked: await key(left, "VIEWER"),
+        orphan: await key(null, "OWNER"),
+      };
+    });
+    expect(await applyMigrations(url)).toEqual({ applied: [target] });
+    const rows = await withAdminClient(url, async (c) =>
+      Object.fromEntries(
+        (await c.query(`SELECT id, role, "revokedAt" IS NOT NULL AS revoked FROM "ApiKey"`)).rows.map((r) => [
+          r.id,
+          [r.role, r.revoked],
+        ]),
+      ),
+    );
+    expect(rows).toEqual({
+      [ids.kept]: ["EDITOR", false],
+      [ids.lowered]: ["VIEWER", false],
+      [ids.revoked]: ["VIEWER", true],
+      [ids.orphan]: ["OWNER", false],
+    });
+  });
+});
+
 describe("drift check", () => {
   it("passes for the real schema: RLS policies in the migration do not count as drift", async () => {
     expect(await checkDrift(serverUrl)).toEqual({ ok: true, diffSql: "" });
