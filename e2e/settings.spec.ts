@@ -168,7 +168,14 @@ test("invitations: revoke one, accept another by signing up, then remove the mem
   await page.reload();
   const joinerRow = page.getByRole("row", { name: /Jo Joiner/ });
   await expect(joinerRow).toContainText("Active");
-  await expect(joinerRow.getByRole("combobox", { name: `Role of ${joiner}` })).toHaveValue("EDITOR");
+  const joinerRole = joinerRow.getByRole("combobox", { name: `Role of ${joiner}` });
+  await expect(joinerRole).toHaveValue("EDITOR");
+  // A demotion says what it does to the member's keys.
+  await joinerRole.selectOption("VIEWER");
+  await expect(page.getByRole("status")).toContainText(
+    `${joiner} is now viewer. Their API keys here hold at most viewer now.`,
+  );
+  await expect(joinerRole).toHaveValue("VIEWER");
   await page.getByRole("button", { name: `Remove ${joiner}` }).click();
   const removeDialog = page.getByRole("dialog", { name: "Remove member" });
   await expect(removeDialog).toContainText("Jo Joiner");

@@ -31,13 +31,22 @@ export function MembersPage() {
   const members = data?.workspace?.members ?? [];
   const refresh = () => reexecute({ requestPolicy: "network-only" });
 
-  async function changeRole(userId: string, role: Role) {
+  async function changeRole(member: Member, role: Role) {
     setRowError(undefined);
+    setNotice(undefined);
     const result = await setRole(
-      { workspaceId: ws.id, userId, role },
+      { workspaceId: ws.id, userId: member.user.id, role },
       { additionalTypenames: ["Membership"] },
     );
     if (result.error) setRowError(errorMessage(result.error));
+    else
+      setNotice(
+        `${member.user.email} is now ${role.toLowerCase()}.` +
+          // The gateway lowers the member's API keys with them (a key never holds more).
+          (atLeast(member.role, role) && member.role !== role
+            ? ` Their API keys here hold at most ${role.toLowerCase()} now.`
+            : ""),
+      );
     reexecute({ requestPolicy: "network-only" });
   }
 
@@ -91,7 +100,7 @@ export function MembersPage() {
                         <select
                           id={`role-${m.user.id}`}
                           value={m.role}
-                          onChange={(e) => void changeRole(m.user.id, e.target.value as Role)}
+                          onChange={(e) => void changeRole(m, e.target.value as Role)}
                         >
                           {ROLES.filter(
                             (r) => r !== "OWNER" || ws.myRole === "OWNER" || m.role === "OWNER",
