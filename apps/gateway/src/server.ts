@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import { Client, Connection } from "@temporalio/client";
+import { Client } from "@temporalio/client";
 import { createPrisma, type PrismaClient } from "@weft/db";
 import { RunEventListener } from "@weft/db/run-event-listener";
 import { AGENT_TASK_QUEUE } from "@weft/schema";
@@ -30,6 +30,7 @@ import type { Env } from "./env.ts";
 import { formatError, logToConsole, type ErrorLogger } from "./format-error.ts";
 import { DEFAULT_LIMITS, operationLimitRules, type OperationLimits } from "./limits.ts";
 import { buildGatewaySchema } from "./schema.ts";
+import { lazyConnection } from "./temporal-connection.ts";
 import { attachWsServer } from "./ws-server.ts";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -101,7 +102,7 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
   });
   // Lazy: the gateway starts (and serves everything but run control) while Temporal is still
   // coming up; the first startRun connects.
-  const temporalConnection = Connection.lazy({ address: env.TEMPORAL_ADDRESS ?? "127.0.0.1:7233" });
+  const temporalConnection = lazyConnection({ address: env.TEMPORAL_ADDRESS ?? "127.0.0.1:7233" });
   const listener = new RunEventListener(options.listenUrl ?? env.APP_DATABASE_URL ?? "", (message) =>
     logError(message, new Error(message)),
   );
