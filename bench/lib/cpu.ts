@@ -71,13 +71,17 @@ export async function withCpu<T>(into: Map<CpuClass, number>, fn: () => Promise<
   return value;
 }
 
-/** "gateway 1.2 s, postgres 0.8 s, …", largest first. */
-export function cpuText(cpu: Map<CpuClass, number>, per = 1, unit = "s"): string {
+const UNIT_SCALE = { s: 1, ms: 1e3, µs: 1e6 } as const;
+
+/** "gateway 1.2 s, postgres 0.8 s, …", largest first; shares under half a unit (half a millisecond, in s) left out. */
+export function cpuText(cpu: Map<CpuClass, number>, per = 1, unit: keyof typeof UNIT_SCALE = "s"): string {
+  const scale = UNIT_SCALE[unit];
   return [...cpu.entries()]
-    .filter(([, s]) => s / per >= 0.0005)
+    .map(([cls, s]) => [cls, (s / per) * scale] as const)
+    .filter(([, v]) => v >= (unit === "s" ? 0.0005 : 0.5))
     .sort((a, b) => b[1] - a[1])
     .map(
-      ([cls, s]) => `${cls} ${unit === "ms" ? ((s / per) * 1000).toFixed(1) : (s / per).toFixed(2)} ${unit}`,
+      ([cls, v]) => `${cls} ${unit === "s" ? v.toFixed(2) : v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${unit}`,
     )
     .join(", ");
 }

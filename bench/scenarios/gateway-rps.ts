@@ -4,6 +4,8 @@
 // (workspace seeded with 500 runs) with a session token. Every response is checked against the
 // first one (autocannon's expectBody), so errors cannot pass for speed.
 import autocannon from "autocannon";
+import { availableParallelism } from "node:os";
+import { cpuOfStack, cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
 import type { BenchContext } from "../lib/context.ts";
 import type { Row, Scenario } from "../lib/report.ts";
 import { median } from "../lib/stats.ts";
@@ -21,6 +23,9 @@ interface Load {
   p50: number;
   p99: number;
   requests: number;
+  seconds: number;
+  /** CPU seconds by process during the measured slices. */
+  cpu: Map<CpuClass, number>;
 }
 
 interface Target {
@@ -59,16 +64,32 @@ async function prepare(t: Target) {
   };
 }
 
+/**
+ * CPU per request by process, and how CPU-bound the comparison was: while the box is saturated,
+ * bare ÷ weft CPU per request is the most the req/s ratio can reach without cutting CPU.
+ */
+function cpuPerRequest(name: string, weft: Load, base: Load): string {
+  const total = (l: Load) => cpuOfStack(l.cpu) / l.requests;
+  const busy = (l: Load) => (cpuOfStack(l.cpu) / l.seconds).toFixed(2);
+  return (
+    `${name}, CPU per request: ${cpuText(weft.cpu, weft.requests, "µs")} (weft) vs ` +
+    `${cpuText(base.cpu, base.requests, "µs")} (bare); ${busy(weft)} vs ${busy(base)} of ` +
+    `${availableParallelism()} cores busy; bare ÷ weft CPU = ${(total(base) / total(weft)).toFixed(2)}×`
+  );
+}
+
 /** Warm-up of both, then SLICES alternating slices each, so that drift in load hits both alike. */
 async function compare(a: Target, b: Target): Promise<[Load, Load]> {
   const shoot = [await prepare(a), await prepare(b)] as const;
   await shoot[0](WARMUP_S);
   await shoot[1](WARMUP_S);
   const results: [autocannon.Result[], autocannon.Result[]] = [[], []];
+  const cpu: [Map<CpuClass, number>, Map<CpuClass, number>] = [new Map(), new Map()];
   for (let i = 0; i < SLICES; i++) {
-    for (const side of [0, 1] as const) results[side].push(await shoot[side](DURATION_S / SLICES));
+    for (const side of [0, 1] as const)
+      results[side].push(await withCpu(cpu[side], () => shoot[side](DURATION_S / SLICES)));
   }
-  const summary = (rs: autocannon.Result[]): Load => {
+  const summary = (rs: autocannon.Result[], cpu: Map<CpuClass, number>): Load => {
     const requests = rs.reduce((n, r) => n + r.requests.total, 0);
     const seconds = rs.reduce((n, r) => n + r.duration, 0);
     return {
@@ -76,9 +97,11 @@ async function compare(a: Target, b: Target): Promise<[Load, Load]> {
       p50: median(rs.map((r) => r.latency.p50)),
       p99: Math.max(...rs.map((r) => r.latency.p99)),
       requests,
+      seconds,
+      cpu,
     };
   };
-  return [summary(results[0]), summary(results[1])];
+  return [summary(results[0], cpu[0]), summary(results[1], cpu[1])];
 }
 
 export const gatewayRpsScenario: Scenario<BenchContext> = {
@@ -125,6 +148,10 @@ export const gatewayRpsScenario: Scenario<BenchContext> = {
       notes: [
         `latency p99 (worst slice): __typename ${gwTrivial.p99} / ${bareTrivial.p99} ms, runs ${gwRuns.p99} / ${bareRuns.p99} ms (gateway / bare)`,
         `requests served: ${[gwTrivial, bareTrivial, gwRuns, bareRuns].map((l) => l.requests).join(" / ")}`,
+        ...[
+          ["__typename", gwTrivial, bareTrivial],
+          ["runs", gwRuns, bareRuns],
+        ].map(([name, weft, base]) => cpuPerRequest(String(name), weft as Load, base as Load)),
       ],
     };
   },

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import {
+  cachingSessionVerifier,
   mintSessionToken,
   signSessionToken,
   tokenSettings,
@@ -97,5 +98,45 @@ describe("session tokens", () => {
 
   it.each(rejected)("rejects %s", async (_label, make) => {
     expect(await verifySessionToken(await make(), settings)).toBeNull();
+  });
+
+  it.each(rejected)(
+    "the caching verifier rejects %s too, after a valid token was cached",
+    async (_label, make) => {
+      const verify = cachingSessionVerifier(settings);
+      expect(await verify(await forge(valid))).toBe(userId);
+      expect(await verify(await make())).toBeNull();
+    },
+  );
+});
+
+describe("cachingSessionVerifier", () => {
+  it("remembers an accepted token until its exp, then refuses it", async () => {
+    let clock = Date.now();
+    const verify = cachingSessionVerifier(settings, { now: () => clock });
+    const token = await forge({ ...valid, expIn: 60 });
+    const exp = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).exp as number;
+    expect(await verify(token)).toBe(userId);
+    clock = exp * 1000 - 1;
+    expect(await verify(token)).toBe(userId);
+    clock = exp * 1000;
+    expect(await verify(token)).toBeNull();
+    // Forgotten, and checked in full again: jose's clock (the real one) still accepts it.
+    clock = Date.now();
+    expect(await verify(token)).toBe(userId);
+  });
+
+  it("keeps at most maxEntries, oldest out first, and still answers for the evicted", async () => {
+    let clock = Date.now();
+    const verify = cachingSessionVerifier(settings, { maxEntries: 2, now: () => clock });
+    const users = [randomUUID(), randomUUID(), randomUUID()];
+    const tokens = await Promise.all(users.map((sub) => forge({ ...valid, sub, expIn: 60 })));
+    for (const [i, token] of tokens.entries()) expect(await verify(token)).toBe(users[i]);
+    // Past every exp, a cached token answers null without a check; an evicted one goes to jose,
+    // which (on the real clock) still accepts it: so the first token was evicted, the others kept.
+    clock = Date.now() + 120_000;
+    expect(await verify(tokens[2]!)).toBeNull();
+    expect(await verify(tokens[1]!)).toBeNull();
+    expect(await verify(tokens[0]!)).toBe(users[0]);
   });
 });

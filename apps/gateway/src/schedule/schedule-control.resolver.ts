@@ -8,6 +8,7 @@ import {
 } from "@weft/schema";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { inLocated, notFound, recordAudit } from "../auth/access.ts";
+import { badField } from "../common/input.ts";
 import { JSONScalar } from "../common/scalars.ts";
 import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
@@ -56,10 +57,7 @@ export class ScheduleControlResolver {
         if (!agent) throw notFound("Agent");
         // A schedule runs the live version: without one every firing would be skipped unseen.
         if (!agent.liveVersion) {
-          const message = "the agent has no published version; publish it before scheduling it";
-          throw new AppError("BAD_USER_INPUT", `agentId: ${message}`, {
-            issues: [{ path: ["agentId"], message }],
-          });
+          throw badField("agentId", "the agent has no published version; publish it before scheduling it");
         }
         // Checked against today's live version; a later publish is checked again at fire time.
         const checked = validateGraph(agent.liveVersion.graph);
