@@ -9,6 +9,7 @@ import {
   succeedNodeAttempt,
 } from "./run-events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import { readRunsPage, RunsPageRefusal, type RunsPageQuery } from "./runs-page.ts";
 import { withAdminClient } from "./pg-admin.ts";
 import { createTestDatabase, tablesMissingRls, testDatabaseUrl, type TestDatabase } from "./testing.ts";
 
@@ -490,5 +491,82 @@ describe("row-level security", () => {
     // Not a member: no role (the gateway answers NOT_FOUND before any work).
     expect((await member(A.workspaceId, B.userId)).role).toBeNull();
     expect((await member(randomUUID(), A.userId)).role).toBeNull();
+  });
+
+  it("weft_runs_page answers a member with their workspace's runs as Prisma reads them, and refuses everyone else", async () => {
+    const C = await seedTenant("c");
+    const D = await seedTenant("d");
+    const base = Date.parse("2026-01-01T00:00:00Z");
+    // Five more runs a second apart (two in the same millisecond, for the cursor's tie-break), the
+    // last one failed; and one of D's at the same moments, which C's reader must never see.
+    const times = [1, 2, 3, 3, 4].map((s) => new Date(base + s * 1000));
+    for (const [i, at] of times.entries()) {
+      for (const t of [C, D]) {
+        await admin.run.create({
+          data: {
+            workspaceId: t.workspaceId,
+            agentId: t.agentId,
+            versionId: t.versionId,
+            createdAt: at,
+            status: i === 4 ? "FAILED" : "SUCCEEDED",
+            costUsd: "0.12345678",
+            input: { i },
+          },
+        });
+      }
+    }
+    const all = ["VIEWER", "EDITOR", "ADMIN", "OWNER"];
+    const page = (q: Partial<RunsPageQuery>) =>
+      readRunsPage(app, {
+        workspaceId: C.workspaceId,
+        userId: C.userId,
+        roles: all,
+        agentId: null,
+        status: null,
+        after: null,
+        limit: 50,
+        ...q,
+      });
+    const prisma = await admin.run.findMany({
+      where: { workspaceId: C.workspaceId },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    expect(prisma).toHaveLength(6);
+    expect(await page({})).toEqual(prisma);
+    expect((await page({})).every((r) => r.workspaceId === C.workspaceId)).toBe(true);
+
+    // Keyset pages of two, through the tie at the same millisecond, add up to the whole list.
+    const seen: string[] = [];
+    let after: RunsPageQuery["after"] = null;
+    for (;;) {
+      const rows = await page({ limit: 2, after });
+      seen.push(...rows.map((r) => r.id));
+      if (rows.length < 2) break;
+      after = { at: rows[1]!.createdAt, id: rows[1]!.id };
+    }
+    expect(seen).toEqual(prisma.map((r) => r.id));
+
+    expect((await page({ status: "FAILED" })).map((r) => r.id)).toEqual(
+      prisma.filter((r) => r.status === "FAILED").map((r) => r.id),
+    );
+    expect(prisma.filter((r) => r.status === "FAILED")).toHaveLength(1);
+    expect(await page({ agentId: C.agentId })).toHaveLength(6);
+
+    const refusal = (q: Partial<RunsPageQuery>) =>
+      page(q).then(
+        () => null,
+        (e: unknown) => (e instanceof RunsPageRefusal ? { reason: e.reason, role: e.role } : e),
+      );
+    // A member of C asking for D, a stranger, an unknown workspace: not a member.
+    expect(await refusal({ workspaceId: D.workspaceId })).toEqual({ reason: "not_member", role: null });
+    expect(await refusal({ userId: randomUUID() })).toEqual({ reason: "not_member", role: null });
+    expect(await refusal({ workspaceId: randomUUID() })).toEqual({ reason: "not_member", role: null });
+    // A role the caller does not allow.
+    expect(await refusal({ roles: ["ADMIN"] })).toEqual({ reason: "role", role: "OWNER" });
+    // D's agent in C's page: not visible under C's scope.
+    expect(await refusal({ agentId: D.agentId })).toEqual({ reason: "no_agent", role: null });
+    // An API key's read (no user; the gateway checked the key) is still confined to its workspace.
+    expect(await refusal({ userId: null, agentId: D.agentId })).toEqual({ reason: "no_agent", role: null });
+    expect((await page({ userId: null })).map((r) => r.id)).toEqual(prisma.map((r) => r.id));
   });
 });

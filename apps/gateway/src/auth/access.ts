@@ -42,12 +42,38 @@ export function notFound(what: string): AppError {
   return new AppError("NOT_FOUND", `${what} not found`);
 }
 
+export function forbidden(minRole: Role, role: string): AppError {
+  return new AppError("FORBIDDEN", `This needs the ${minRole} role or higher; you are ${role}`);
+}
+
 function checkRole(actor: Actor | null, minRole: Role): Actor {
   if (actor === null) throw notFound("Workspace");
-  if (!roleAtLeast(actor.role, minRole)) {
-    throw new AppError("FORBIDDEN", `This needs the ${minRole} role or higher; you are ${actor.role}`);
-  }
+  if (!roleAtLeast(actor.role, minRole)) throw forbidden(minRole, actor.role);
   return actor;
+}
+
+/**
+ * For a read made in one statement that checks membership itself (readRunsPage): the caller as
+ * that statement takes it, with the roles that satisfy `minRole`. An API key is checked here (it
+ * carries its workspace and role); a person's membership and role are checked by the statement,
+ * in its own transaction, and its refusals mean what checkRole's do (not a member: NOT_FOUND).
+ */
+export function memberRead(
+  ctx: GatewayContext,
+  workspaceId: string,
+  minRole: Role,
+): { userId: string | null; roles: Role[] } {
+  const auth = requireAuth(ctx);
+  if (!isUuid(workspaceId)) throw notFound("Workspace");
+  const roles = (Object.keys(ROLE_RANK) as Role[]).filter((role) => roleAtLeast(role, minRole));
+  if (auth.kind === "user") return { userId: auth.userId, roles };
+  checkRole(
+    auth.workspaceId === workspaceId
+      ? { workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
+      : null,
+    minRole,
+  );
+  return { userId: null, roles };
 }
 
 /**

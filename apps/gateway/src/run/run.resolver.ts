@@ -1,8 +1,9 @@
 import { isUuid, withWorkspace } from "@weft/db";
+import { readRunsPage, RunsPageRefusal } from "@weft/db/runs-page";
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
-import { inLocated, notFound, withMember } from "../auth/access.ts";
-import { afterCursor, decodeCursor, pageSize, toPage } from "../common/pagination.ts";
+import { forbidden, inLocated, memberRead, notFound } from "../auth/access.ts";
+import { decodeCursor, pageSize, toPage } from "../common/pagination.ts";
 import { Agent, AgentVersion, toAgent, toAgentVersion } from "../agent/agent.type.ts";
 import { RunsArgs } from "./run.input.ts";
 import { NodeRun, Run, RunConnection, toNodeRun, toRun } from "./run.type.ts";
@@ -14,26 +15,26 @@ export class RunResolver {
   async runs(@Args(() => RunsArgs) args: RunsArgs, @Ctx() ctx: GatewayContext): Promise<RunConnection> {
     const size = pageSize(args.first, 20);
     const cursor = decodeCursor(args.after);
-    return withMember(ctx, args.workspaceId, "VIEWER", async (tx) => {
-      if (args.agentId != null) {
-        // An agent id from elsewhere is NOT_FOUND rather than an empty page.
-        const agent = isUuid(args.agentId)
-          ? await tx.agent.findUnique({ where: { id: args.agentId }, select: { id: true } })
-          : null;
-        if (!agent) throw notFound("Agent");
-      }
-      const rows = await tx.run.findMany({
-        where: {
-          workspaceId: args.workspaceId,
-          ...(args.agentId != null ? { agentId: args.agentId } : {}),
-          ...(args.status != null ? { status: args.status } : {}),
-          ...afterCursor("createdAt", cursor),
-        },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: size + 1,
+    const minRole = "VIEWER";
+    const caller = memberRead(ctx, args.workspaceId, minRole);
+    // An id that is not a UUID names no agent anywhere: NOT_FOUND, as for an agent from elsewhere
+    // (rather than an empty page), without asking the database.
+    if (args.agentId != null && !isUuid(args.agentId)) throw notFound("Agent");
+    try {
+      const rows = await readRunsPage(ctx.services.prisma, {
+        workspaceId: args.workspaceId,
+        ...caller,
+        agentId: args.agentId ?? null,
+        status: args.status ?? null,
+        after: cursor,
+        limit: size + 1,
       });
       return toPage(rows.map(toRun), size, (run) => ({ at: run.createdAt, id: run.id }));
-    });
+    } catch (error) {
+      if (!(error instanceof RunsPageRefusal)) throw error;
+      if (error.reason === "role") throw forbidden(minRole, error.role ?? "unknown");
+      throw notFound(error.reason === "no_agent" ? "Agent" : "Workspace");
+    }
   }
 
   @Query(() => Run, { nullable: true })
