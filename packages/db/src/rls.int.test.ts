@@ -9,7 +9,13 @@ import {
   succeedNodeAttempt,
 } from "./run-events.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
-import { readRunsPage, RunsPageRefusal, type RunsPageQuery } from "./runs-page.ts";
+import {
+  MemberRefusal,
+  readRunsPage,
+  readRunVersion,
+  writeStartedRun,
+  type RunsPageQuery,
+} from "./run-statements.ts";
 import { withAdminClient } from "./pg-admin.ts";
 import { createTestDatabase, tablesMissingRls, testDatabaseUrl, type TestDatabase } from "./testing.ts";
 
@@ -555,7 +561,7 @@ describe("row-level security", () => {
     const refusal = (q: Partial<RunsPageQuery>) =>
       page(q).then(
         () => null,
-        (e: unknown) => (e instanceof RunsPageRefusal ? { reason: e.reason, role: e.role } : e),
+        (e: unknown) => (e instanceof MemberRefusal ? { reason: e.reason, role: e.role } : e),
       );
     // A member of C asking for D, a stranger, an unknown workspace: not a member.
     expect(await refusal({ workspaceId: D.workspaceId })).toEqual({ reason: "not_member", role: null });
@@ -568,5 +574,107 @@ describe("row-level security", () => {
     // An API key's read (no user; the gateway checked the key) is still confined to its workspace.
     expect(await refusal({ userId: null, agentId: D.agentId })).toEqual({ reason: "no_agent", role: null });
     expect((await page({ userId: null })).map((r) => r.id)).toEqual(prisma.map((r) => r.id));
+  });
+
+  it("startRun's statements: the version only among the caller's workspaces, the run written only for a member with a role allowed", async () => {
+    const E = await seedTenant("e");
+    const F = await seedTenant("f");
+    const find = (q: Partial<Parameters<typeof readRunVersion>[1]>) =>
+      readRunVersion(app, {
+        agentId: E.agentId,
+        versionId: null,
+        userId: E.userId,
+        keyWorkspaceId: null,
+        ...q,
+      });
+    const live = { id: E.versionId, number: 1, graph: { version: 1, inputs: {}, nodes: [], edges: [] } };
+    expect(await find({})).toEqual({ workspaceId: E.workspaceId, role: "OWNER", version: live });
+    expect(await find({ versionId: E.versionId })).toEqual({
+      workspaceId: E.workspaceId,
+      role: "OWNER",
+      version: live,
+    });
+    // F's version of E's agent, a version that does not exist: the agent is found, the version not.
+    expect((await find({ versionId: F.versionId }))?.version).toBeNull();
+    expect((await find({ versionId: randomUUID() }))?.version).toBeNull();
+    // Another tenant's agent, for a person or an API key of E: not found at all.
+    expect(await find({ agentId: F.agentId })).toBeNull();
+    expect(await find({ agentId: F.agentId, userId: null, keyWorkspaceId: E.workspaceId })).toBeNull();
+    expect(await find({ userId: null, keyWorkspaceId: E.workspaceId })).toEqual({
+      workspaceId: E.workspaceId,
+      role: null,
+      version: live,
+    });
+
+    const write = (w: Partial<Parameters<typeof writeStartedRun>[1]>) =>
+      writeStartedRun(app, {
+        workspaceId: E.workspaceId,
+        userId: E.userId,
+        roles: ["EDITOR", "ADMIN", "OWNER"],
+        apiKeyId: null,
+        agentId: E.agentId,
+        versionId: E.versionId,
+        input: { topic: "otters" },
+        trigger: "MANUAL",
+        auditData: { agentId: E.agentId, versionId: E.versionId },
+        ...w,
+      });
+    const runsOf = (ws: string) => count(admin, "Run", `"workspaceId" = '${ws}'`);
+    const before = await runsOf(E.workspaceId);
+    const row = await write({});
+    expect(row).toEqual(
+      await admin.run.findUniqueOrThrow({ where: { id: row.id } }).then((r) => ({ ...r, lastEventSeq: 0 })),
+    );
+    expect(row).toMatchObject({
+      workspaceId: E.workspaceId,
+      status: "QUEUED",
+      trigger: "MANUAL",
+      createdById: E.userId,
+    });
+    expect(row.input).toEqual({ topic: "otters" });
+    expect(
+      await admin.runEvent.findMany({
+        where: { runId: row.id },
+        select: { seq: true, type: true, status: true },
+      }),
+    ).toEqual([{ seq: 1, type: "run.queued", status: "QUEUED" }]);
+    expect(
+      await admin.auditEvent.findMany({
+        where: { targetId: row.id },
+        select: {
+          action: true,
+          targetType: true,
+          actorUserId: true,
+          actorApiKeyId: true,
+          data: true,
+          workspaceId: true,
+        },
+      }),
+    ).toEqual([
+      {
+        action: "run.start",
+        targetType: "Run",
+        actorUserId: E.userId,
+        actorApiKeyId: null,
+        data: { agentId: E.agentId, versionId: E.versionId },
+        workspaceId: E.workspaceId,
+      },
+    ]);
+
+    const refusal = (w: Partial<Parameters<typeof writeStartedRun>[1]>) =>
+      write(w).then(
+        () => null,
+        (e: unknown) => (e instanceof MemberRefusal ? { reason: e.reason, role: e.role } : e),
+      );
+    // A stranger, a member of F writing into E, a role not allowed: refused, and nothing written.
+    expect(await refusal({ userId: randomUUID() })).toEqual({ reason: "not_member", role: null });
+    expect(await refusal({ userId: F.userId })).toEqual({ reason: "not_member", role: null });
+    expect(await refusal({ roles: ["ADMIN"] })).toEqual({ reason: "role", role: "OWNER" });
+    // RLS still holds under the statement's scope: F's agent cannot be queued in E.
+    await expect(write({ agentId: F.agentId, versionId: F.versionId })).rejects.toThrow(
+      /foreign key|violates/,
+    );
+    expect(await runsOf(E.workspaceId)).toBe(before + 1);
+    expect(await runsOf(F.workspaceId)).toBe(1);
   });
 });

@@ -231,30 +231,15 @@ export interface QueuedRunInput {
 
 /**
  * The Run row (QUEUED) and its first event, written before the workflow starts, so a run is
- * visible (and cancellable) from the moment the API answers.
+ * visible (and cancellable) from the moment the API answers; in the caller's transaction, by
+ * `weft_queue_run` (also what startRun's one statement uses, writeStartedRun).
  */
 export async function createQueuedRun(tx: Tx, run: QueuedRunInput): Promise<Run> {
-  const created = await tx.run.create({
-    data: {
-      ...(run.id ? { id: run.id } : {}),
-      workspaceId: run.workspaceId,
-      agentId: run.agentId,
-      versionId: run.versionId,
-      status: "QUEUED",
-      trigger: run.trigger,
-      input: json(run.input),
-      createdById: run.createdById ?? null,
-      retryOfRunId: run.retryOfRunId ?? null,
-      scheduleId: run.scheduleId ?? null,
-      parentRunId: run.parentRunId ?? null,
-      parentNodeId: run.parentNodeId ?? null,
-    },
-  });
-  await appendEvent(tx, {
-    workspaceId: run.workspaceId,
-    runId: created.id,
-    type: "run.queued",
-    status: "QUEUED",
-  });
+  const [created] = await tx.$queryRaw<Run[]>`
+    SELECT * FROM weft_queue_run(${run.workspaceId}::uuid, ${run.id ?? null}::uuid, ${run.agentId}::uuid,
+      ${run.versionId}::uuid, ${JSON.stringify(run.input)}::jsonb, ${run.trigger}, ${run.createdById ?? null}::uuid,
+      ${run.retryOfRunId ?? null}::uuid, ${run.scheduleId ?? null}::uuid, ${run.parentRunId ?? null}::uuid,
+      ${run.parentNodeId ?? null})`;
+  if (!created) throw new Error(`run for agent ${run.agentId} was not queued`);
   return created;
 }

@@ -2,10 +2,33 @@
 -- four round trips (BEGIN, weft_member_role, the page, COMMIT), and on this hardware a round trip
 -- costs the gateway ~0.25 ms of CPU and PostgreSQL ~0.2 ms (bench/RESULTS.md, seventh measurement).
 -- SECURITY INVOKER (the default): the statement's own transaction is scoped to the workspace, so
--- row-level security applies as before, to the membership read too. Which roles may read stays in
--- the gateway (p_roles, the roles it allows); a NULL p_user is an API key, whose workspace and
--- role the gateway has already checked. Refusals are errors the gateway maps (runs-page.ts):
--- P0002 'weft:not_member', 42501 'weft:role' (DETAIL: the caller's role), P0002 'weft:no_agent'.
+-- row-level security applies as before, to the membership read too.
+
+-- The workspace scope for this transaction and, for a person (p_user), the check that they are a
+-- member with one of p_roles: the one home of that check for statements that make it themselves.
+-- Which roles are enough stays in the gateway, which passes them. A NULL p_user is an API key,
+-- whose workspace and role the gateway has already checked. Refusals, which the gateway maps:
+-- P0002 'weft:not_member', 42501 'weft:role' (DETAIL: the caller's role).
+CREATE FUNCTION weft_require_member(p_workspace uuid, p_user uuid, p_roles text[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_role text;
+BEGIN
+  PERFORM weft_scope_workspace(p_workspace);
+  IF p_user IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT m.role::text INTO v_role FROM "Membership" m
+   WHERE m."workspaceId" = p_workspace AND m."userId" = p_user;
+  IF v_role IS NULL THEN
+    RAISE EXCEPTION 'weft:not_member' USING ERRCODE = 'P0002';
+  ELSIF NOT (v_role = ANY (p_roles)) THEN
+    RAISE EXCEPTION 'weft:role' USING ERRCODE = '42501', DETAIL = v_role;
+  END IF;
+END $$;
+
+-- Newest first, keyset-paged after (p_after_at, p_after_id). An agent filter naming an agent this
+-- workspace does not show: P0002 'weft:no_agent' (NOT_FOUND, rather than an empty page).
 CREATE FUNCTION weft_runs_page(
   p_workspace uuid,
   p_user uuid,
@@ -16,19 +39,8 @@ CREATE FUNCTION weft_runs_page(
   p_after_id uuid,
   p_limit integer
 ) RETURNS SETOF "Run" LANGUAGE plpgsql AS $$
-DECLARE
-  v_role text;
 BEGIN
-  PERFORM weft_scope_workspace(p_workspace);
-  IF p_user IS NOT NULL THEN
-    SELECT m.role::text INTO v_role FROM "Membership" m
-     WHERE m."workspaceId" = p_workspace AND m."userId" = p_user;
-    IF v_role IS NULL THEN
-      RAISE EXCEPTION 'weft:not_member' USING ERRCODE = 'P0002';
-    ELSIF NOT (v_role = ANY (p_roles)) THEN
-      RAISE EXCEPTION 'weft:role' USING ERRCODE = '42501', DETAIL = v_role;
-    END IF;
-  END IF;
+  PERFORM weft_require_member(p_workspace, p_user, p_roles);
   IF p_agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Agent" a WHERE a.id = p_agent) THEN
     RAISE EXCEPTION 'weft:no_agent' USING ERRCODE = 'P0002';
   END IF;

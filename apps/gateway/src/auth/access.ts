@@ -1,4 +1,5 @@
 import { isUuid, withWorkspace, type Prisma, type Role, type Tx } from "@weft/db";
+import type { MemberRefusal } from "@weft/db/run-statements";
 import type { AuthIdentity, GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 
@@ -52,6 +53,34 @@ function checkRole(actor: Actor | null, minRole: Role): Actor {
   return actor;
 }
 
+/** The roles that satisfy `minRole`, for a statement that checks membership itself. */
+export function rolesAtLeast(minRole: Role): Role[] {
+  return (Object.keys(ROLE_RANK) as Role[]).filter((role) => roleAtLeast(role, minRole));
+}
+
+/**
+ * What a statement's own membership check refusing means to the caller: as checkRole's answers
+ * (not a member: NOT_FOUND of `what`, like an id that does not exist; FORBIDDEN only to members).
+ */
+export function refusalError(refusal: MemberRefusal, minRole: Role, what: string): AppError {
+  if (refusal.reason === "role") return forbidden(minRole, refusal.role ?? "unknown");
+  return notFound(refusal.reason === "no_agent" ? "Agent" : what);
+}
+
+/** The caller as `located` found them (a workspace and their role there), with `minRole` checked. */
+export function locatedActor(
+  auth: AuthIdentity,
+  located: { workspaceId: string; role: string | null },
+  minRole: Role,
+): Actor {
+  return checkRole(
+    auth.kind === "apiKey"
+      ? { workspaceId: auth.workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
+      : { workspaceId: located.workspaceId, role: located.role as Role, userId: auth.userId, apiKeyId: null },
+    minRole,
+  );
+}
+
 /**
  * For a read made in one statement that checks membership itself (readRunsPage): the caller as
  * that statement takes it, with the roles that satisfy `minRole`. An API key is checked here (it
@@ -65,7 +94,7 @@ export function memberRead(
 ): { userId: string | null; roles: Role[] } {
   const auth = requireAuth(ctx);
   if (!isUuid(workspaceId)) throw notFound("Workspace");
-  const roles = (Object.keys(ROLE_RANK) as Role[]).filter((role) => roleAtLeast(role, minRole));
+  const roles = rolesAtLeast(minRole);
   if (auth.kind === "user") return { userId: auth.userId, roles };
   checkRole(
     auth.workspaceId === workspaceId
@@ -143,18 +172,11 @@ export interface AuditEntry {
   data?: Prisma.InputJsonValue;
 }
 
+/** In the caller's transaction, by `weft_record_audit` (the one home of the row's shape). */
 export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      workspaceId: actor.workspaceId,
-      actorUserId: actor.userId,
-      actorApiKeyId: actor.apiKeyId,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId ?? null,
-      ...(entry.data === undefined ? {} : { data: entry.data }),
-    },
-  });
+  const data = entry.data === undefined ? null : JSON.stringify(entry.data);
+  await tx.$executeRaw`SELECT weft_record_audit(${actor.workspaceId}::uuid, ${actor.userId}::uuid,
+    ${actor.apiKeyId}::uuid, ${entry.action}, ${entry.targetType}, ${entry.targetId ?? null}, ${data}::jsonb)`;
 }
 
 type Locatable = "agent" | "agentVersion" | "run" | "secret" | "schedule" | "apiKey";
@@ -203,12 +225,7 @@ export async function inLocated<T>(
     const [hit] = await tx.$queryRaw<Array<{ workspace_id: string; role: Role | null }>>`
       SELECT workspace_id, role FROM weft_locate(${kind}, ${id}::uuid, ${user}::uuid, ${keyWorkspace}::uuid)`;
     if (!hit) throw notFound(LABEL[kind]);
-    const actor = checkRole(
-      auth.kind === "apiKey"
-        ? { workspaceId: auth.workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
-        : { workspaceId: hit.workspace_id, role: hit.role!, userId: auth.userId, apiKeyId: null },
-      minRole,
-    );
+    const actor = locatedActor(auth, { workspaceId: hit.workspace_id, role: hit.role }, minRole);
     if (opts.mutation) ctx.services.limiter.consume("workspace", actor.workspaceId);
     return fn(tx, actor);
   });

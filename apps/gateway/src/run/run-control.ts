@@ -1,6 +1,7 @@
 import type { Client } from "@temporalio/client";
 import { WorkflowNotFoundError } from "@temporalio/client";
-import { withWorkspace, type AgentVersion, type Db, type Run, type Tx } from "@weft/db";
+import { isUuid, withWorkspace, type Db, type Run } from "@weft/db";
+import { MemberRefusal, readRunVersion, writeStartedRun } from "@weft/db/run-statements";
 import type { RunEventListener } from "@weft/db/run-event-listener";
 import { appendEvent, createQueuedRun } from "@weft/db/run-events";
 import {
@@ -12,10 +13,18 @@ import {
   isStorableText,
   validateGraph,
   type ApprovalSignal,
+  type Graph,
   type RunAgentInput,
-  type RunTrigger,
 } from "@weft/schema";
-import { inLocated, notFound, recordAudit, type Actor } from "../auth/access.ts";
+import {
+  inLocated,
+  locatedActor,
+  notFound,
+  recordAudit,
+  refusalError,
+  requireAuth,
+  rolesAtLeast,
+} from "../auth/access.ts";
 import type { GatewayContext } from "../context.ts";
 import { badField } from "../common/input.ts";
 import { AppError } from "../errors.ts";
@@ -27,6 +36,9 @@ export interface RunServices {
   listener: RunEventListener;
 }
 
+/** Starting (and retrying) a run needs an editor. */
+const START_ROLE = "EDITOR";
+
 function runServices(ctx: GatewayContext): RunServices {
   return ctx.services.runs;
 }
@@ -37,26 +49,24 @@ interface PreparedRun {
   workflow: RunAgentInput;
 }
 
-/** Checks the version, resolves the input, writes the QUEUED run; all in `tx`. */
-async function prepareRun(
-  tx: Tx,
-  actor: Actor,
-  args: {
-    agentId: string;
-    version: AgentVersion;
-    input: unknown;
-    trigger: RunTrigger;
-    retryOfRunId?: string;
-  },
-): Promise<PreparedRun> {
-  const { version } = args;
+interface RunnableVersion {
+  id: string;
+  number: number;
+  graph: unknown;
+}
+
+/** The version's graph checked and the input resolved against it: what a run may start with. */
+function checkRun(
+  version: RunnableVersion,
+  input: unknown,
+): { graph: Graph; input: Record<string, unknown> } {
   const checked = validateGraph(version.graph);
   // Versions are validated when published; this guards rows written by other means.
   if (!checked.ok)
     throw new AppError("BAD_USER_INPUT", `version ${version.number} is not a valid graph`, {
       issues: checked.errors,
     });
-  const resolved = resolveRunInput(checked.graph.inputs, args.input ?? {});
+  const resolved = resolveRunInput(checked.graph.inputs, input ?? {});
   if (!resolved.ok) {
     throw new AppError(
       "BAD_USER_INPUT",
@@ -69,25 +79,24 @@ async function prepareRun(
       },
     );
   }
-  const run = await createQueuedRun(tx, {
-    workspaceId: actor.workspaceId,
-    agentId: args.agentId,
-    versionId: version.id,
-    input: resolved.value,
-    trigger: args.trigger,
-    createdById: actor.userId,
-    retryOfRunId: args.retryOfRunId ?? null,
-  });
+  return { graph: checked.graph, input: resolved.value };
+}
+
+function preparedRun(
+  row: Run,
+  run: { graph: Graph; input: Record<string, unknown> },
+  reuseFromRunId?: string,
+): PreparedRun {
   return {
-    row: run,
+    row,
     workflow: {
-      runId: run.id,
-      workspaceId: actor.workspaceId,
-      agentId: args.agentId,
-      versionId: version.id,
-      graph: checked.graph,
-      input: resolved.value,
-      ...(args.retryOfRunId ? { reuseFromRunId: args.retryOfRunId } : {}),
+      runId: row.id,
+      workspaceId: row.workspaceId,
+      agentId: row.agentId,
+      versionId: row.versionId,
+      graph: run.graph,
+      input: run.input,
+      ...(reuseFromRunId ? { reuseFromRunId } : {}),
     },
   };
 }
@@ -144,51 +153,63 @@ async function closeRun(
   });
 }
 
+/** Not a UUID, so no version anywhere: asked for after the agent is found, to answer in order. */
+const NO_VERSION = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * Two statements (bench/RESULTS.md, seventh measurement): the version to run, found among the
+ * caller's workspaces (`readRunVersion`), then, once the graph and input are checked here, the
+ * QUEUED run with its event and audit record, after the membership is read again in that same
+ * statement (`writeStartedRun`). Then the workflow.
+ */
 export async function startRun(
   ctx: GatewayContext,
   args: { agentId: string; input?: unknown; versionId?: string | null },
 ): Promise<Run> {
-  const prepared = await inLocated(
-    ctx,
-    "agent",
-    args.agentId,
-    "EDITOR",
-    async (tx, actor) => {
-      // The agent is known to exist (inLocated); one read finds the version to run.
-      const version = await tx.agentVersion.findFirst({
-        where: args.versionId
-          ? { id: args.versionId, agentId: args.agentId }
-          : { agentId: args.agentId, liveOf: { is: { id: args.agentId } } },
-      });
-      if (!version) {
-        if (args.versionId) throw notFound("Version");
-        throw new AppError(
-          "BAD_USER_INPUT",
-          "This agent has no published version yet: publish it, or pass versionId",
-          {
-            issues: [{ path: ["versionId"], message: "required until the agent is published" }],
-          },
-        );
-      }
-      const versionId = version.id;
-      const run = await prepareRun(tx, actor, {
-        agentId: args.agentId,
-        version,
-        input: args.input,
-        trigger: actor.apiKeyId ? "API" : "MANUAL",
-      });
-      await recordAudit(tx, actor, {
-        action: "run.start",
-        targetType: "Run",
-        targetId: run.row.id,
-        data: { agentId: args.agentId, versionId },
-      });
-      return run;
-    },
-    { mutation: true },
-  );
-  await launch(ctx, prepared.row.workspaceId, prepared);
-  return prepared.row;
+  const auth = requireAuth(ctx);
+  if (!isUuid(args.agentId)) throw notFound("Agent");
+  const { prisma } = ctx.services;
+  const located = await readRunVersion(prisma, {
+    agentId: args.agentId,
+    versionId: args.versionId == null ? null : isUuid(args.versionId) ? args.versionId : NO_VERSION,
+    userId: auth.kind === "user" ? auth.userId : null,
+    keyWorkspaceId: auth.kind === "apiKey" ? auth.workspaceId : null,
+  });
+  if (!located) throw notFound("Agent");
+  const actor = locatedActor(auth, located, START_ROLE);
+  ctx.services.limiter.consume("workspace", actor.workspaceId);
+  const { version } = located;
+  if (!version) {
+    if (args.versionId) throw notFound("Version");
+    throw new AppError(
+      "BAD_USER_INPUT",
+      "This agent has no published version yet: publish it, or pass versionId",
+      {
+        issues: [{ path: ["versionId"], message: "required until the agent is published" }],
+      },
+    );
+  }
+  const run = checkRun(version, args.input);
+  let row: Run;
+  try {
+    row = await writeStartedRun(prisma, {
+      workspaceId: actor.workspaceId,
+      userId: actor.userId,
+      roles: rolesAtLeast(START_ROLE),
+      apiKeyId: actor.apiKeyId,
+      agentId: args.agentId,
+      versionId: version.id,
+      input: run.input,
+      trigger: actor.apiKeyId ? "API" : "MANUAL",
+      auditData: { agentId: args.agentId, versionId: version.id },
+    });
+  } catch (error) {
+    // The membership changed since the version was read.
+    throw error instanceof MemberRefusal ? refusalError(error, START_ROLE, "Agent") : error;
+  }
+  const prepared = preparedRun(row, run);
+  await launch(ctx, row.workspaceId, prepared);
+  return row;
 }
 
 export async function retryRun(ctx: GatewayContext, runId: string): Promise<Run> {
@@ -213,20 +234,23 @@ export async function retryRun(ctx: GatewayContext, runId: string): Promise<Run>
         where: { id: previous.versionId, agentId: previous.agentId },
       });
       if (!version) throw notFound("Version");
-      const run = await prepareRun(tx, actor, {
+      const run = checkRun(version, previous.input ?? {});
+      const row = await createQueuedRun(tx, {
+        workspaceId: actor.workspaceId,
         agentId: previous.agentId,
-        version,
-        input: previous.input ?? {},
+        versionId: version.id,
+        input: run.input,
         trigger: actor.apiKeyId ? "API" : "MANUAL",
+        createdById: actor.userId,
         retryOfRunId: previous.id,
       });
       await recordAudit(tx, actor, {
         action: "run.retry",
         targetType: "Run",
-        targetId: run.row.id,
+        targetId: row.id,
         data: { retryOf: runId },
       });
-      return run;
+      return preparedRun(row, run, previous.id);
     },
     { mutation: true },
   );

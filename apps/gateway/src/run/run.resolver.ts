@@ -1,8 +1,8 @@
 import { isUuid, withWorkspace } from "@weft/db";
-import { readRunsPage, RunsPageRefusal } from "@weft/db/runs-page";
+import { MemberRefusal, readRunsPage } from "@weft/db/run-statements";
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
-import { forbidden, inLocated, memberRead, notFound } from "../auth/access.ts";
+import { inLocated, memberRead, notFound, refusalError } from "../auth/access.ts";
 import { decodeCursor, pageSize, toPage } from "../common/pagination.ts";
 import { Agent, AgentVersion, toAgent, toAgentVersion } from "../agent/agent.type.ts";
 import { RunsArgs } from "./run.input.ts";
@@ -31,9 +31,7 @@ export class RunResolver {
       });
       return toPage(rows.map(toRun), size, (run) => ({ at: run.createdAt, id: run.id }));
     } catch (error) {
-      if (!(error instanceof RunsPageRefusal)) throw error;
-      if (error.reason === "role") throw forbidden(minRole, error.role ?? "unknown");
-      throw notFound(error.reason === "no_agent" ? "Agent" : "Workspace");
+      throw error instanceof MemberRefusal ? refusalError(error, minRole, "Workspace") : error;
     }
   }
 
