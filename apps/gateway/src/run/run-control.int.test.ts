@@ -157,6 +157,37 @@ test("bad input is BAD_USER_INPUT naming the input; an unpublished agent names v
   expect(JSON.stringify(unpublished.json.errors)).toContain("versionId");
 });
 
+test("versionId: another agent's version or a non-UUID is NOT_FOUND and writes nothing; an empty one means the live version", async () => {
+  const agentId = await published(flow);
+  const other = await published(flow);
+  const otherVersion = await h.admin.agent.findUniqueOrThrow({ where: { id: other } });
+  const runsBefore = await h.admin.run.count({ where: { agentId } });
+  for (const v of [otherVersion.liveVersionId!, "not-a-uuid", crypto.randomUUID()]) {
+    const refused = await gql(h.gateway, owner.token, START, { a: agentId, v });
+    expect(errorCode(refused)).toBe("NOT_FOUND");
+    expect(refused.json.errors![0]!.message).toBe("Version not found");
+  }
+  expect(await h.admin.run.count({ where: { agentId } })).toBe(runsBefore);
+  // An agent that is not found answers first, whatever the version.
+  const noAgent = await gql(h.gateway, owner.token, START, { a: crypto.randomUUID(), v: "not-a-uuid" });
+  expect(noAgent.json.errors![0]!.message).toBe("Agent not found");
+  const { startRun } = await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, {
+    a: agentId,
+    v: "",
+  });
+  const live = await h.admin.agent.findUniqueOrThrow({ where: { id: agentId } });
+  expect((await h.admin.run.findUniqueOrThrow({ where: { id: startRun.id } })).versionId).toBe(
+    live.liveVersionId,
+  );
+  // The start is audited with the run it made.
+  expect(
+    await h.admin.auditEvent.findMany({
+      where: { targetId: startRun.id },
+      select: { action: true, data: true },
+    }),
+  ).toEqual([{ action: "run.start", data: { agentId, versionId: live.liveVersionId } }]);
+});
+
 test("cancelRun stops a running run", async () => {
   const agentId = await published({
     version: 1,

@@ -153,7 +153,8 @@ async function closeRun(
   });
 }
 
-/** Not a UUID, so no version anywhere: asked for after the agent is found, to answer in order. */
+/** Asked for instead of a version id that is not a UUID (no version has it), so that the agent
+ * is still looked up first: NOT_FOUND of the agent before NOT_FOUND of the version, as always. */
 const NO_VERSION = "00000000-0000-0000-0000-000000000000";
 
 /**
@@ -169,9 +170,10 @@ export async function startRun(
   const auth = requireAuth(ctx);
   if (!isUuid(args.agentId)) throw notFound("Agent");
   const { prisma } = ctx.services;
+  const wanted = args.versionId || null; // "" as absent: the live version
   const located = await readRunVersion(prisma, {
     agentId: args.agentId,
-    versionId: args.versionId == null ? null : isUuid(args.versionId) ? args.versionId : NO_VERSION,
+    versionId: wanted === null ? null : isUuid(wanted) ? wanted : NO_VERSION,
     userId: auth.kind === "user" ? auth.userId : null,
     keyWorkspaceId: auth.kind === "apiKey" ? auth.workspaceId : null,
   });
@@ -180,7 +182,7 @@ export async function startRun(
   ctx.services.limiter.consume("workspace", actor.workspaceId);
   const { version } = located;
   if (!version) {
-    if (args.versionId) throw notFound("Version");
+    if (wanted) throw notFound("Version");
     throw new AppError(
       "BAD_USER_INPUT",
       "This agent has no published version yet: publish it, or pass versionId",
