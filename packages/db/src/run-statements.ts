@@ -1,7 +1,8 @@
 // The gateway's most frequent run statements, each one SQL function call on the pg pool under
 // Prisma (see sqlPool) instead of an interactive transaction of several round trips: the runs
-// page and the two statements of startRun. Each function checks the caller's membership itself
-// (weft_require_member), in the statement's own transaction, under the workspace's RLS scope.
+// page, the two statements of startRun and the workspaceRuns subscription's read. Each runs under
+// the workspace's RLS scope, in the statement's own transaction; those a caller makes directly
+// check the caller's membership too (weft_require_member).
 import type { DatabaseError } from "pg";
 import { sqlPool, type Db } from "./client.ts";
 import { Prisma, type Run } from "./generated/prisma/client.ts";
@@ -149,4 +150,16 @@ export async function writeStartedRun(db: Db, w: StartRunWrite): Promise<Run> {
     ],
   );
   return runFromSql(row!);
+}
+
+/**
+ * The runs among `ids` that the workspace shows (`weft_runs_by_id`): what a workspaceRuns
+ * subscriber reads when a run's status changes (its membership was checked when it subscribed).
+ */
+export async function readRunsById(db: Db, workspaceId: string, ids: readonly string[]): Promise<Run[]> {
+  const rows = await query<SqlRun>(db, "SELECT * FROM weft_runs_by_id($1::uuid, $2::uuid[])", [
+    workspaceId,
+    ids,
+  ]);
+  return rows.map(runFromSql);
 }

@@ -188,6 +188,92 @@ test("versionId: another agent's version or a non-UUID is NOT_FOUND and writes n
   ).toEqual([{ action: "run.start", data: { agentId, versionId: live.liveVersionId } }]);
 });
 
+test("workspaceRuns streams each status change of the workspace's own runs, never another workspace's; a stranger is refused", async () => {
+  const WATCH = `subscription ($w: ID!) { workspaceRuns(workspaceId: $w) { id status costUsd version { id } } }`;
+  const client = wsClient(h.gateway, { authorization: `Bearer ${owner.token}` });
+  const seen: Array<{ id: string; status: string; costUsd: number; version: { id: string } }> = [];
+  const watchers: Array<() => void> = [];
+  const errors: unknown[] = [];
+  client.subscribe<{ workspaceRuns: (typeof seen)[number] }>(
+    { query: WATCH, variables: { w: workspaceId } },
+    {
+      next: (value) => {
+        if (value.errors) errors.push(value.errors);
+        if (value.data) seen.push(value.data.workspaceRuns);
+        for (const w of watchers) w();
+      },
+      error: (e) => errors.push(e),
+      complete: () => {},
+    },
+  );
+  const finishedOn = (id: string, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const check = () => seen.some((r) => r.id === id && r.status === "SUCCEEDED") && resolve(true);
+      watchers.push(check);
+      check();
+      setTimeout(() => resolve(false), ms);
+    });
+  try {
+    const agentId = await published(flow);
+    // graphql-ws does not acknowledge a subscribe: start runs until one is seen from the start.
+    let runId = "";
+    for (let attempt = 0; attempt < 10; attempt++) {
+      runId = (await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, { a: agentId })).startRun
+        .id;
+      if (await finishedOn(runId, 5_000)) break;
+      break;
+    }
+    // One answer per status change, each the row as read then (so a quick run may show a later
+    // status twice): in lifecycle order, ending SUCCEEDED.
+    const mine = seen.filter((r) => r.id === runId);
+    const order = ["QUEUED", "RUNNING", "SUCCEEDED"];
+    const ranks = mine.map((r) => order.indexOf(r.status));
+    expect(ranks.every((rank, i) => rank >= 0 && (i === 0 || rank >= ranks[i - 1]!))).toBe(true);
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    const row = await h.admin.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(mine.at(-1)).toEqual({
+      id: runId,
+      status: "SUCCEEDED",
+      costUsd: 0,
+      version: { id: row.versionId },
+    });
+
+    // Another tenant's run, finished before one more of ours: never on this stream.
+    const other = await signUp(h.gateway, "elsewhere");
+    const otherWs = await createWorkspace(h.gateway, other, "Elsewhere");
+    const otherAgent = await createAgent(h.gateway, other.token, otherWs, flow);
+    await ok(h.gateway, other.token, OPS.publishAgent, { agentId: otherAgent });
+    const theirs = (await ok<{ startRun: { id: string } }>(h.gateway, other.token, START, { a: otherAgent }))
+      .startRun.id;
+    await expect
+      .poll(async () => (await h.admin.run.findUniqueOrThrow({ where: { id: theirs } })).status, {
+        timeout: 30_000,
+      })
+      .toBe("SUCCEEDED");
+    const after = (await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, { a: agentId }))
+      .startRun.id;
+    expect(await finishedOn(after, 30_000)).toBe(true);
+    expect(seen.some((r) => r.id === theirs)).toBe(false);
+    expect(errors).toEqual([]);
+
+    // A stranger to the workspace is refused as for an id that does not exist.
+    const stranger = wsClient(h.gateway, { authorization: `Bearer ${other.token}` });
+    try {
+      const refused = await new Promise<unknown>((resolve) => {
+        stranger.subscribe(
+          { query: WATCH, variables: { w: workspaceId } },
+          { next: (v) => resolve(v.errors), error: resolve, complete: () => resolve("completed") },
+        );
+      });
+      expect(JSON.stringify(refused)).toContain("NOT_FOUND");
+    } finally {
+      await stranger.dispose();
+    }
+  } finally {
+    await client.dispose();
+  }
+});
+
 test("cancelRun stops a running run", async () => {
   const agentId = await published({
     version: 1,

@@ -1,6 +1,7 @@
-import { withWorkspace, type Db, type RunEvent as RunEventRow, type Run as RunRow } from "@weft/db";
+import { type Db, type RunEvent as RunEventRow, type Run as RunRow } from "@weft/db";
 import type { RunEventListener } from "@weft/db/run-event-listener";
 import { readEventsAfterSeq } from "@weft/db/run-events";
+import { readRunsById } from "@weft/db/run-statements";
 import { isRunEventType, isTerminalRunStatus, type RunStatus } from "@weft/schema";
 
 const PAGE = 500;
@@ -157,9 +158,7 @@ export async function* workspaceRunStream(
       await waker.wait(stop.signal);
       while (queue.length) {
         const ids = [...new Set(queue.splice(0))];
-        const rows = await withWorkspace(prisma, workspaceId, (tx) =>
-          tx.run.findMany({ where: { id: { in: ids } } }),
-        );
+        const rows = await readRunsById(prisma, workspaceId, ids);
         for (const row of rows) yield row;
       }
     }
