@@ -22,6 +22,7 @@ import {
   GraphQLObjectType,
   GraphQLSchema,
   GraphQLString,
+  print,
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import pg from "pg";
@@ -41,12 +42,22 @@ listener.on("notification", (msg) => {
 await listener.connect();
 await listener.query(`LISTEN ${RUN_EVENTS_CHANNEL}`);
 
+const Agent = new GraphQLObjectType({
+  name: "Agent",
+  fields: { id: { type: new GraphQLNonNull(GraphQLID) }, name: { type: new GraphQLNonNull(GraphQLString) } },
+});
+const AgentVersion = new GraphQLObjectType({
+  name: "AgentVersion",
+  fields: { id: { type: new GraphQLNonNull(GraphQLID) }, number: { type: new GraphQLNonNull(GraphQLInt) } },
+});
 const Run = new GraphQLObjectType({
   name: "Run",
   fields: {
     id: { type: new GraphQLNonNull(GraphQLID) },
     status: { type: new GraphQLNonNull(GraphQLString) },
     startedAt: { type: GraphQLString },
+    agent: { type: new GraphQLNonNull(Agent) },
+    version: { type: new GraphQLNonNull(AgentVersion) },
   },
 });
 const RunEdge = new GraphQLObjectType({
@@ -81,6 +92,10 @@ interface RunRow {
   status: string;
   createdAt: Date;
   startedAt: Date | null;
+  agent_id?: string;
+  agent_name?: string;
+  version_id?: string;
+  version_number?: number;
 }
 
 const schema = new GraphQLSchema({
@@ -93,10 +108,17 @@ const schema = new GraphQLSchema({
           workspaceId: { type: new GraphQLNonNull(GraphQLID) },
           first: { type: GraphQLInt, defaultValue: 20 },
         },
-        resolve: async (_root, args: { workspaceId: string; first: number }) => {
+        resolve: async (_root, args: { workspaceId: string; first: number }, _ctx, info) => {
+          // The runs page as the web app asks for it (each run's agent and version): one join.
+          const joined = /\b(agent|version)\b/.test(print(info.fieldNodes[0]!));
           const { rows } = await pool.query<RunRow>(
-            `SELECT id, status, "createdAt", "startedAt" FROM "Run" WHERE "workspaceId" = $1
-             ORDER BY "createdAt" DESC, id DESC LIMIT $2`,
+            joined
+              ? `SELECT r.id, r.status, r."createdAt", r."startedAt", a.id AS agent_id, a.name AS agent_name,
+                        v.id AS version_id, v.number AS version_number
+                   FROM "Run" r JOIN "Agent" a ON a.id = r."agentId" JOIN "AgentVersion" v ON v.id = r."versionId"
+                  WHERE r."workspaceId" = $1 ORDER BY r."createdAt" DESC, r.id DESC LIMIT $2`
+              : `SELECT id, status, "createdAt", "startedAt" FROM "Run" WHERE "workspaceId" = $1
+                  ORDER BY "createdAt" DESC, id DESC LIMIT $2`,
             [args.workspaceId, args.first + 1],
           );
           const page = rows.slice(0, args.first);
@@ -105,7 +127,13 @@ const schema = new GraphQLSchema({
           return {
             edges: page.map((r) => ({
               cursor: cursor(r),
-              node: { id: r.id, status: r.status, startedAt: r.startedAt?.toISOString() ?? null },
+              node: {
+                id: r.id,
+                status: r.status,
+                startedAt: r.startedAt?.toISOString() ?? null,
+                agent: { id: r.agent_id, name: r.agent_name },
+                version: { id: r.version_id, number: r.version_number },
+              },
             })),
             pageInfo: {
               hasNextPage: rows.length > args.first,

@@ -1,7 +1,8 @@
 // Scenario 6: requests per second the gateway process serves (autocannon, 10 connections, 12 s in
 // three 4 s slices alternating with the baseline's, after a 3 s warm-up of each), against a bare @apollo/server process on the same HTTP integration
 // (bench/bare-server.ts): `{ __typename }` anonymously, and a workspace's newest 20 runs
-// (workspace seeded with 500 runs) with a session token. Every response is checked against the
+// (workspace seeded with 500 runs) with a session token, bare and as the web app's runs page asks
+// for them (each run's agent and version too). Every response is checked against the
 // first one (autocannon's expectBody), so errors cannot pass for speed.
 import autocannon from "autocannon";
 import { availableParallelism } from "node:os";
@@ -17,6 +18,8 @@ const SLICES = 3;
 const WARMUP_S = 3;
 const CONNECTIONS = 10;
 const RUNS_QUERY = `query($ws: ID!) { runs(workspaceId: $ws, first: 20) { edges { cursor node { id status startedAt } } pageInfo { hasNextPage endCursor } } }`;
+/** The runs page as the web app asks for it: each run's agent and version too. */
+const RUNS_PAGE_QUERY = `query($ws: ID!) { runs(workspaceId: $ws, first: 20) { edges { cursor node { id status startedAt agent { id name } version { id number } } } pageInfo { hasNextPage endCursor } } }`;
 
 interface Load {
   rps: number;
@@ -123,6 +126,11 @@ export const gatewayRpsScenario: Scenario<BenchContext> = {
       { url: stack.gatewayUrl, body: runs, token: tenant.token },
       { url: bare.url, body: runs },
     );
+    const page = JSON.stringify({ query: RUNS_PAGE_QUERY, variables: { ws: tenant.workspaceId } });
+    const [gwPage, barePage] = await compare(
+      { url: stack.gatewayUrl, body: page, token: tenant.token },
+      { url: bare.url, body: page },
+    );
 
     const rows: Row[] = [
       { metric: "{ __typename }: req/s", unit: "req/s", weft: gwTrivial.rps, baseline: bareTrivial.rps },
@@ -139,18 +147,31 @@ export const gatewayRpsScenario: Scenario<BenchContext> = {
         weft: gwRuns.p50,
         baseline: bareRuns.p50,
       },
+      {
+        metric: "runs page with agent + version: req/s",
+        unit: "req/s",
+        weft: gwPage.rps,
+        baseline: barePage.rps,
+      },
+      {
+        metric: "runs page with agent + version: p50",
+        unit: "ms",
+        weft: gwPage.p50,
+        baseline: barePage.p50,
+      },
     ];
     return {
       baseline:
-        "bare @apollo/server 5 on express 5 (own process): no auth, no RLS, runs via one SQL query on a pg pool as the owner",
+        "bare @apollo/server 5 on express 5 (own process): no auth, no RLS, runs via one SQL query on a pg pool as the owner (with agent and version: one join)",
       method: `autocannon ${CONNECTIONS} connections, ${DURATION_S} s per figure in ${SLICES} slices alternating with the baseline (after ${WARMUP_S} s warm-up) against the gateway process; runs as the workspace owner (session token), 500 runs seeded`,
       rows,
       notes: [
         `latency p99 (worst slice): __typename ${gwTrivial.p99} / ${bareTrivial.p99} ms, runs ${gwRuns.p99} / ${bareRuns.p99} ms (gateway / bare)`,
-        `requests served: ${[gwTrivial, bareTrivial, gwRuns, bareRuns].map((l) => l.requests).join(" / ")}`,
+        `requests served: ${[gwTrivial, bareTrivial, gwRuns, bareRuns, gwPage, barePage].map((l) => l.requests).join(" / ")}`,
         ...[
           ["__typename", gwTrivial, bareTrivial],
           ["runs", gwRuns, bareRuns],
+          ["runs page with agent + version", gwPage, barePage],
         ].map(([name, weft, base]) => cpuPerRequest(String(name), weft as Load, base as Load)),
       ],
     };

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { PrismaClient, Role } from "@weft/db";
 import type { Keyring } from "@weft/db/secrets";
+import type { Loaders } from "./common/loaders.ts";
 import type { RateLimiter } from "./auth/rate-limit.ts";
 import type { TokenSettings } from "./auth/tokens.ts";
 import type { RunServices } from "./run/run-control.ts";
@@ -21,6 +22,8 @@ export interface GatewayServices {
   keyring: Keyring;
   limiter: RateLimiter;
   tokens: TokenSettings;
+  /** Field resolvers' reads by id, batched per tick (common/loaders.ts). */
+  loaders: Loaders;
 }
 
 export interface GatewayContext {

@@ -20,6 +20,7 @@ import {
 } from "./auth/rate-limit.ts";
 import { tokenSettings } from "./auth/tokens.ts";
 import { createTokenVerifier } from "./auth/verifier.ts";
+import { createLoaders } from "./common/loaders.ts";
 import {
   createContextFactory,
   type GatewayContext,
@@ -119,6 +120,7 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
     tokens,
     keyring: options.keyring ?? loadKeyring(env),
     limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
+    loaders: createLoaders(prisma),
   };
   const contexts = createContextFactory(
     options.verifyToken ?? createTokenVerifier(prisma, tokens),

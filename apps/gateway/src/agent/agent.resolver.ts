@@ -199,9 +199,10 @@ export class AgentResolver {
   async liveVersion(@Root() agent: Agent, @Ctx() ctx: GatewayContext): Promise<AgentVersion | null> {
     const liveVersionId = agent.liveVersionId;
     if (liveVersionId === null) return null;
-    const row = await withWorkspace(ctx.services.prisma, agent.workspaceId, (tx) =>
-      tx.agentVersion.findUnique({ where: { id: liveVersionId } }),
-    );
+    const row = await ctx.services.loaders.version.load({
+      workspaceId: agent.workspaceId,
+      id: liveVersionId,
+    });
     return row ? toAgentVersion(row) : null;
   }
 

@@ -46,18 +46,14 @@ export class RunResolver {
 
   @FieldResolver(() => Agent)
   async agent(@Root() run: Run, @Ctx() ctx: GatewayContext): Promise<Agent> {
-    const row = await withWorkspace(ctx.services.prisma, run.workspaceId, (tx) =>
-      tx.agent.findUnique({ where: { id: run.agentId } }),
-    );
+    const row = await ctx.services.loaders.agent.load({ workspaceId: run.workspaceId, id: run.agentId });
     if (!row) throw notFound("Agent");
     return toAgent(row);
   }
 
   @FieldResolver(() => AgentVersion)
   async version(@Root() run: Run, @Ctx() ctx: GatewayContext): Promise<AgentVersion> {
-    const row = await withWorkspace(ctx.services.prisma, run.workspaceId, (tx) =>
-      tx.agentVersion.findUnique({ where: { id: run.versionId } }),
-    );
+    const row = await ctx.services.loaders.version.load({ workspaceId: run.workspaceId, id: run.versionId });
     if (!row) throw notFound("Version");
     return toAgentVersion(row);
   }

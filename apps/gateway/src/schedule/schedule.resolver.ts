@@ -1,4 +1,3 @@
-import { withWorkspace } from "@weft/db";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
 import { notFound } from "../auth/access.ts";
@@ -15,9 +14,10 @@ import { Schedule } from "./schedule.type.ts";
 export class ScheduleResolver {
   @FieldResolver(() => Agent)
   async agent(@Root() schedule: Schedule, @Ctx() ctx: GatewayContext): Promise<Agent> {
-    const row = await withWorkspace(ctx.services.prisma, schedule.workspaceId, (tx) =>
-      tx.agent.findUnique({ where: { id: schedule.agentId } }),
-    );
+    const row = await ctx.services.loaders.agent.load({
+      workspaceId: schedule.workspaceId,
+      id: schedule.agentId,
+    });
     if (!row) throw notFound("Agent");
     return toAgent(row);
   }

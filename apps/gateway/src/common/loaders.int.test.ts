@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { createPrisma, type PrismaClient } from "@weft/db";
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "@weft/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createLoaders } from "./loaders.ts";
+
+let db: TestDatabase;
+let admin: PrismaClient;
+let app: PrismaClient;
+
+async function seedWorkspace(label: string, agents: number) {
+  const workspaceId = randomUUID();
+  await admin.workspace.create({ data: { id: workspaceId, name: label, slug: `${label}-${workspaceId}` } });
+  const ids: string[] = [];
+  for (let i = 0; i < agents; i++) {
+    const agent = await admin.agent.create({
+      data: {
+        workspaceId,
+        name: `${label} ${i}`,
+        draftGraph: { version: 1, inputs: {}, nodes: [], edges: [] },
+      },
+    });
+    ids.push(agent.id);
+  }
+  return { workspaceId, ids };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase(testDatabaseUrl());
+  admin = createPrisma(db.adminUrl, { poolMax: 2 });
+  app = createPrisma(db.appUrl, { poolMax: 4 });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.$disconnect();
+  await admin?.$disconnect();
+  await db?.drop();
+});
+
+describe("field-resolver loaders", () => {
+  it("answer the loads of one tick with one scoped read per workspace, each id only from its own workspace", async () => {
+    const a = await seedWorkspace("a", 20);
+    const b = await seedWorkspace("b", 3);
+    const loaders = createLoaders(app);
+    const transactions = vi.spyOn(app, "$transaction");
+    const rows = await Promise.all([
+      // Twenty runs of a page asking for their agents, some twice (the same agent), and b's too.
+      ...a.ids.map((id) => loaders.agent.load({ workspaceId: a.workspaceId, id })),
+      loaders.agent.load({ workspaceId: a.workspaceId, id: a.ids[0]! }),
+      ...b.ids.map((id) => loaders.agent.load({ workspaceId: b.workspaceId, id })),
+      // b's agent asked for as a's, and an id nobody has: not found, under a's scope.
+      loaders.agent.load({ workspaceId: a.workspaceId, id: b.ids[0]! }),
+      loaders.agent.load({ workspaceId: a.workspaceId, id: randomUUID() }),
+    ]);
+    expect(transactions).toHaveBeenCalledTimes(2);
+    transactions.mockRestore();
+    expect(rows.slice(0, 20).map((r) => r?.id)).toEqual(a.ids);
+    expect(rows.slice(0, 21).every((r) => r?.workspaceId === a.workspaceId)).toBe(true);
+    expect(rows.slice(21, 24).map((r) => r?.workspaceId)).toEqual([
+      b.workspaceId,
+      b.workspaceId,
+      b.workspaceId,
+    ]);
+    expect(rows.slice(24)).toEqual([null, null]);
+  });
+
+  it("keep nothing between ticks: a renamed agent reads as renamed", async () => {
+    const a = await seedWorkspace("c", 1);
+    const loaders = createLoaders(app);
+    const key = { workspaceId: a.workspaceId, id: a.ids[0]! };
+    expect((await loaders.agent.load(key))?.name).toBe("c 0");
+    await admin.agent.update({ where: { id: key.id }, data: { name: "renamed" } });
+    expect((await loaders.agent.load(key))?.name).toBe("renamed");
+  });
+});
