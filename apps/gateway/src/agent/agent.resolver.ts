@@ -1,4 +1,4 @@
-import { isUuid, withWorkspace, type Prisma, type Tx } from "@weft/db";
+import { isUuid, type Prisma, type Tx } from "@weft/db";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.ts";
 import { AppError } from "../errors.ts";
@@ -189,9 +189,7 @@ export class AgentResolver {
 
   @FieldResolver(() => [AgentVersion], { description: "Newest first." })
   async versions(@Root() agent: Agent, @Ctx() ctx: GatewayContext): Promise<AgentVersion[]> {
-    const rows = await withWorkspace(ctx.services.prisma, agent.workspaceId, (tx) =>
-      tx.agentVersion.findMany({ where: { agentId: agent.id }, orderBy: { number: "desc" } }),
-    );
+    const rows = await ctx.services.loaders.versionsOf.load({ workspaceId: agent.workspaceId, id: agent.id });
     return rows.map(toAgentVersion);
   }
 
@@ -208,9 +206,10 @@ export class AgentResolver {
 
   @FieldResolver(() => [Schedule])
   async schedules(@Root() agent: Agent, @Ctx() ctx: GatewayContext): Promise<Schedule[]> {
-    const rows = await withWorkspace(ctx.services.prisma, agent.workspaceId, (tx) =>
-      tx.schedule.findMany({ where: { agentId: agent.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
-    );
+    const rows = await ctx.services.loaders.schedulesOf.load({
+      workspaceId: agent.workspaceId,
+      id: agent.id,
+    });
     return rows.map(toSchedule);
   }
 }

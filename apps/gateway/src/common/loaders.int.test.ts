@@ -72,4 +72,32 @@ describe("field-resolver loaders", () => {
     await admin.agent.update({ where: { id: key.id }, data: { name: "renamed" } });
     expect((await loaders.agent.load(key))?.name).toBe("renamed");
   });
+
+  it("lists per agent (versions newest first, schedules oldest first) in one read, empty for an agent without", async () => {
+    const a = await seedWorkspace("d", 3);
+    for (const [i, agentId] of a.ids.slice(0, 2).entries()) {
+      for (let n = 1; n <= i + 2; n++) {
+        await admin.agentVersion.create({
+          data: { workspaceId: a.workspaceId, agentId, number: n, graph: {}, spec: "", checksum: `c${n}` },
+        });
+      }
+      await admin.schedule.create({
+        data: { workspaceId: a.workspaceId, agentId, cron: "0 * * * *", temporalScheduleId: `s-${agentId}` },
+      });
+    }
+    const loaders = createLoaders(app);
+    const transactions = vi.spyOn(app, "$transaction");
+    const keys = a.ids.map((id) => ({ workspaceId: a.workspaceId, id }));
+    const [versions, schedules] = await Promise.all([
+      Promise.all(keys.map((k) => loaders.versionsOf.load(k))),
+      Promise.all(keys.map((k) => loaders.schedulesOf.load(k))),
+    ]);
+    expect(transactions).toHaveBeenCalledTimes(2);
+    transactions.mockRestore();
+    expect(versions.map((list) => list.map((v) => v.number))).toEqual([[2, 1], [3, 2, 1], []]);
+    expect(versions.flat().every((v, _, all) => all.length === 5 && v.workspaceId === a.workspaceId)).toBe(
+      true,
+    );
+    expect(schedules.map((list) => list.map((s) => s.agentId))).toEqual([[a.ids[0]], [a.ids[1]], []]);
+  });
 });

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { withWorkspace, type Agent, type AgentVersion, type Db, type Tx } from "@weft/db";
+import { withWorkspace, type Agent, type AgentVersion, type Db, type Schedule, type Tx } from "@weft/db";
 
 /** A row asked for by id inside the workspace it belongs to (the key RLS scopes by). */
 export interface InWorkspace {
@@ -18,20 +18,60 @@ export interface InWorkspace {
 export interface Loaders {
   agent: DataLoader<InWorkspace, Agent | null>;
   version: DataLoader<InWorkspace, AgentVersion | null>;
+  /** An agent's versions, newest first (the key's id is the agent's). */
+  versionsOf: DataLoader<InWorkspace, AgentVersion[]>;
+  /** An agent's schedules, oldest first (the key's id is the agent's). */
+  schedulesOf: DataLoader<InWorkspace, Schedule[]>;
 }
 
 export function createLoaders(prisma: Db): Loaders {
   return {
-    agent: byId(prisma, (tx, ids) => tx.agent.findMany({ where: { id: { in: ids } } })),
-    version: byId(prisma, (tx, ids) => tx.agentVersion.findMany({ where: { id: { in: ids } } })),
+    agent: batched(prisma, (tx, ids) => tx.agent.findMany({ where: { id: { in: ids } } }), byKey("id")),
+    version: batched(
+      prisma,
+      (tx, ids) => tx.agentVersion.findMany({ where: { id: { in: ids } } }),
+      byKey("id"),
+    ),
+    versionsOf: batched(
+      prisma,
+      (tx, ids) => tx.agentVersion.findMany({ where: { agentId: { in: ids } }, orderBy: { number: "desc" } }),
+      listsBy("agentId"),
+    ),
+    schedulesOf: batched(
+      prisma,
+      (tx, ids) =>
+        tx.schedule.findMany({
+          where: { agentId: { in: ids } },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        }),
+      listsBy("agentId"),
+    ),
   };
 }
 
-function byId<R extends { id: string }>(
+/** One row per key: the row whose `field` is the key's id, or null. */
+function byKey<R>(field: keyof R & string) {
+  return (rows: R[], ids: string[]) => {
+    const by = new Map(rows.map((row) => [String(row[field]), row]));
+    return ids.map((id) => by.get(id) ?? null);
+  };
+}
+
+/** A list per key: the rows whose `field` is the key's id, in the order read. */
+function listsBy<R>(field: keyof R & string) {
+  return (rows: R[], ids: string[]) => {
+    const by = new Map<string, R[]>(ids.map((id) => [id, []]));
+    for (const row of rows) by.get(String(row[field]))?.push(row);
+    return ids.map((id) => by.get(id)!);
+  };
+}
+
+function batched<R, V>(
   prisma: Db,
   read: (tx: Tx, ids: string[]) => Promise<R[]>,
-): DataLoader<InWorkspace, R | null> {
-  return new DataLoader<InWorkspace, R | null>(
+  answer: (rows: R[], ids: string[]) => V[],
+): DataLoader<InWorkspace, V> {
+  return new DataLoader<InWorkspace, V>(
     async (keys) => {
       const idsByWorkspace = new Map<string, Set<string>>();
       for (const { workspaceId, id } of keys) {
@@ -39,14 +79,15 @@ function byId<R extends { id: string }>(
         ids.add(id);
         idsByWorkspace.set(workspaceId, ids);
       }
-      const found = new Map<string, R>();
+      const answers = new Map<string, V>();
       await Promise.all(
-        [...idsByWorkspace].map(async ([workspaceId, ids]) => {
-          const rows = await withWorkspace(prisma, workspaceId, (tx) => read(tx, [...ids]));
-          for (const row of rows) found.set(`${workspaceId}:${row.id}`, row);
+        [...idsByWorkspace].map(async ([workspaceId, idSet]) => {
+          const ids = [...idSet];
+          const rows = await withWorkspace(prisma, workspaceId, (tx) => read(tx, ids));
+          answer(rows, ids).forEach((value, i) => answers.set(`${workspaceId}:${ids[i]}`, value));
         }),
       );
-      return keys.map(({ workspaceId, id }) => found.get(`${workspaceId}:${id}`) ?? null);
+      return keys.map(({ workspaceId, id }) => answers.get(`${workspaceId}:${id}`)!);
     },
     { cache: false },
   );
