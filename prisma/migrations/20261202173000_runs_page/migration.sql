@@ -8,18 +8,18 @@
 -- member with one of p_roles: the one home of that check for statements that make it themselves.
 -- Which roles are enough stays in the gateway, which passes them. A NULL p_user is an API key,
 -- whose workspace and role the gateway has already checked. Refusals, which the gateway maps:
--- P0002 'weft:not_member', 42501 'weft:role' (DETAIL: the caller's role).
+-- P0002 'weft:not_member', 42501 'weft:role' (DETAIL: the caller's role). The role is read (and
+-- the scope set) by weft_member_role, the one home of that read.
 CREATE FUNCTION weft_require_member(p_workspace uuid, p_user uuid, p_roles text[])
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v_role text;
 BEGIN
-  PERFORM weft_scope_workspace(p_workspace);
   IF p_user IS NULL THEN
+    PERFORM weft_scope_workspace(p_workspace);
     RETURN;
   END IF;
-  SELECT m.role::text INTO v_role FROM "Membership" m
-   WHERE m."workspaceId" = p_workspace AND m."userId" = p_user;
+  v_role := weft_member_role(p_workspace, p_user);
   IF v_role IS NULL THEN
     RAISE EXCEPTION 'weft:not_member' USING ERRCODE = 'P0002';
   ELSIF NOT (v_role = ANY (p_roles)) THEN

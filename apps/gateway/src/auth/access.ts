@@ -96,13 +96,22 @@ export function memberRead(
   if (!isUuid(workspaceId)) throw notFound("Workspace");
   const roles = rolesAtLeast(minRole);
   if (auth.kind === "user") return { userId: auth.userId, roles };
-  checkRole(
+  keyActor(auth, workspaceId, minRole);
+  return { userId: null, roles };
+}
+
+/** An API key as an actor in `workspaceId`: its own workspace only, with its role checked. */
+function keyActor(
+  auth: Extract<AuthIdentity, { kind: "apiKey" }>,
+  workspaceId: string,
+  minRole: Role,
+): Actor {
+  return checkRole(
     auth.workspaceId === workspaceId
       ? { workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
       : null,
     minRole,
   );
-  return { userId: null, roles };
 }
 
 /**
@@ -120,12 +129,7 @@ export async function withMember<T>(
   const auth = requireAuth(ctx);
   if (!isUuid(workspaceId)) throw notFound("Workspace");
   if (auth.kind === "apiKey") {
-    const actor = checkRole(
-      auth.workspaceId === workspaceId
-        ? { workspaceId, role: auth.role, userId: null, apiKeyId: auth.apiKeyId }
-        : null,
-      minRole,
-    );
+    const actor = keyActor(auth, workspaceId, minRole);
     return withWorkspace(ctx.services.prisma, workspaceId, (tx) => fn(tx, actor));
   }
   // No withScope: weft_member_role sets every scope setting itself, as its first act.
