@@ -93,7 +93,28 @@ test("a chain runs end to end, records every node, and numbers events without ga
   expect(events[0]!.type).toBe("run.queued");
   expect(events.at(-1)!.type).toBe("run.succeeded");
   expect(run.temporalWorkflowId).toBe(runWorkflowId(runId));
+  // The first node's start started the run: run.started comes first, and the workflow ran no
+  // start activity of its own (its only local activity is finishRun).
+  expect(events.slice(0, 3).map((e) => [e.type, e.nodeId])).toEqual([
+    ["run.queued", null],
+    ["run.started", null],
+    ["node.started", "fetch"],
+  ]);
+  expect(run.temporalRunId).toBeTruthy();
+  expect(run.startedAt!.getTime()).toBeLessThanOrEqual(nodes.fetch!.startedAt!.getTime());
+  expect(await localActivities(runId)).toEqual(["finishRun"]);
 });
+
+/** The activity types of the local activities a run's workflow recorded, in order. */
+async function localActivities(runId: string): Promise<string[]> {
+  const history = await h.client.workflow.getHandle(runWorkflowId(runId)).fetchHistory();
+  return (history.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === "core_local_activity")
+    .map((e) => {
+      const data = e.markerRecordedEventAttributes!.details!["data"]!.payloads![0]!.data!;
+      return (JSON.parse(Buffer.from(data).toString("utf8")) as { activity_type: string }).activity_type;
+    });
+}
 
 test("independent branches run in parallel: about the time of the longest, not the sum", async () => {
   const agent = await h.createAgent(
@@ -308,6 +329,9 @@ describe("approval", () => {
       timedOut: false,
     });
     expect(events.find((e) => e.type === "node.waiting")!.data).toMatchObject({ message: "Ship v2?" });
+    // An approval first: the workflow starts the run itself, before the gate waits.
+    expect(events.slice(0, 3).map((e) => e.type)).toEqual(["run.queued", "run.started", "node.waiting"]);
+    expect(await localActivities(runId)).toEqual(["markRunStarted", "finishRun"]);
   });
 
   test("rejected: the node fails and so does the run", async () => {

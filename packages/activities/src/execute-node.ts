@@ -24,6 +24,11 @@ export interface ExecuteNodeInput {
   outgoing: EdgeSpec[];
   /** Set when this is one item of a foreach: nothing is recorded, the output is returned. */
   item?: { index: number; value: unknown };
+  /**
+   * One of the run's first nodes: its start also moves the run QUEUED → RUNNING (once, in the
+   * same write), so the workflow needs no start activity of its own.
+   */
+  startsRun?: boolean;
 }
 
 export interface ExecuteNodeResult {
@@ -70,6 +75,7 @@ async function runAttempt(
   // - it vanished without recording an outcome: its worker died (the node's own timeout is
   //   enforced in-process below and recorded like any error), so it does not count;
   // - it recorded an error or a timeout: already counted in failedAttempts.
+  const execution = ctx.info.workflowExecution;
   const start = await beginNodeAttempt(deps.prisma, {
     workspaceId,
     runId,
@@ -78,6 +84,9 @@ async function runAttempt(
     maxAttempts: input.maxAttempts,
     item: isItem,
     reads: nodesReadBy(input.config, definition.expressionFields, input.outgoing),
+    ...(input.startsRun && !isItem && execution
+      ? { runStart: { workflowId: execution.workflowId, temporalRunId: execution.runId } }
+      : {}),
   });
   if (start.missing) throw new NodeFailure(`run ${runId} not found`, false, "RUN_NOT_FOUND");
   if (start.superseded) {

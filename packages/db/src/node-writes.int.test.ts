@@ -21,8 +21,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** A workspace with one QUEUED run, written as the owner. */
-async function seedRun(): Promise<{ workspaceId: string; runId: string }> {
+/** A workspace with one run (RUNNING unless told), written as the owner. */
+async function seedRun(
+  status: "QUEUED" | "RUNNING" | "CANCELLED" = "RUNNING",
+): Promise<{ workspaceId: string; runId: string }> {
   const workspaceId = randomUUID();
   const graph = { version: 1, inputs: {}, nodes: [], edges: [] };
   await admin.workspace.create({ data: { id: workspaceId, name: "w", slug: `w-${workspaceId}` } });
@@ -31,7 +33,7 @@ async function seedRun(): Promise<{ workspaceId: string; runId: string }> {
     data: { workspaceId, agentId: agent.id, number: 1, graph, spec: "", checksum: "c" },
   });
   const run = await admin.run.create({
-    data: { workspaceId, agentId: agent.id, versionId: version.id, status: "RUNNING", input: { n: 1 } },
+    data: { workspaceId, agentId: agent.id, versionId: version.id, status, input: { n: 1 } },
   });
   return { workspaceId, runId: run.id };
 }
@@ -150,4 +152,55 @@ test("only the attempt that holds a node records it: an attempt Temporal gave up
   await succeedAt(1);
   await succeedAt(2);
   expect((await events()).filter((t) => t === "node.succeeded")).toHaveLength(1);
+});
+
+test("a first node's start starts its run: once, before any node.started, in the same statement, and never a cancelled run", async () => {
+  const run = await seedRun("QUEUED");
+  const runStart = { workflowId: `run-${run.runId}`, temporalRunId: "t-1" };
+  const beginRoot = (nodeId: string, attempt = 1) =>
+    beginNodeAttempt(app, { ...run, nodeId, attempt, maxAttempts: 3, item: false, reads: [], runStart });
+  const before = nodeWrites(app).statements;
+  // Two roots at once, and the first one's retry: the run starts once.
+  await Promise.all([beginRoot("a"), beginRoot("b")]);
+  expect(nodeWrites(app).statements - before).toBeLessThanOrEqual(2);
+  await beginRoot("a", 2);
+  const row = await admin.run.findUniqueOrThrow({ where: { id: run.runId } });
+  expect(row).toMatchObject({
+    status: "RUNNING",
+    temporalWorkflowId: runStart.workflowId,
+    temporalRunId: "t-1",
+  });
+  expect(row.startedAt).toBeInstanceOf(Date);
+  const events = await admin.runEvent.findMany({ where: { runId: run.runId }, orderBy: { seq: "asc" } });
+  expect(events.map((e) => e.type)).toEqual(["run.started", "node.started", "node.started", "node.retrying"]);
+  expect(events[0]).toMatchObject({ status: "RUNNING", nodeId: null });
+
+  // A run cancelled while it was queued stays cancelled.
+  const cancelled = await seedRun("CANCELLED");
+  await beginNodeAttempt(app, {
+    ...cancelled,
+    nodeId: "a",
+    attempt: 1,
+    maxAttempts: 1,
+    item: false,
+    reads: [],
+    runStart,
+  });
+  expect((await admin.run.findUniqueOrThrow({ where: { id: cancelled.runId } })).status).toBe("CANCELLED");
+  expect(await admin.runEvent.count({ where: { runId: cancelled.runId, type: "run.started" } })).toBe(0);
+
+  // Another workspace's run cannot be started through a begin scoped to this one (RLS).
+  const other = await seedRun("QUEUED");
+  const intruder = await beginNodeAttempt(app, {
+    workspaceId: run.workspaceId,
+    runId: other.runId,
+    nodeId: "x",
+    attempt: 1,
+    maxAttempts: 1,
+    item: false,
+    reads: [],
+    runStart,
+  });
+  expect(intruder).toEqual({ missing: true });
+  expect((await admin.run.findUniqueOrThrow({ where: { id: other.runId } })).status).toBe("QUEUED");
 });

@@ -93,6 +93,11 @@ export async function beginNodeAttempt(
     item: boolean;
     /** The nodes whose outcomes go into the scope (the ones the node can read); null: all. */
     reads: readonly string[] | null;
+    /**
+     * Set for a run's first nodes: the run moves QUEUED → RUNNING (run.started, once) in the same
+     * write, before the node's start, instead of in a write of its own.
+     */
+    runStart?: { workflowId: string; temporalRunId: string };
   },
 ): Promise<NodeBegin> {
   return (await nodeWrites(db).write({ kind: "begin", ...a })) as NodeBegin;
