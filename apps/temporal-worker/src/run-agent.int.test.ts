@@ -93,8 +93,9 @@ test("a chain runs end to end, records every node, and numbers events without ga
   expect(events[0]!.type).toBe("run.queued");
   expect(events.at(-1)!.type).toBe("run.succeeded");
   expect(run.temporalWorkflowId).toBe(runWorkflowId(runId));
-  // The first node's start started the run: run.started comes first, and the workflow ran no
-  // start activity of its own (its only local activity is finishRun).
+  // The first node's start started the run and the only sink's success finished it: run.started
+  // comes first, run.succeeded right after the sink's node.succeeded, and the workflow ran no
+  // bookkeeping activity of its own.
   expect(events.slice(0, 3).map((e) => [e.type, e.nodeId])).toEqual([
     ["run.queued", null],
     ["run.started", null],
@@ -102,7 +103,12 @@ test("a chain runs end to end, records every node, and numbers events without ga
   ]);
   expect(run.temporalRunId).toBeTruthy();
   expect(run.startedAt!.getTime()).toBeLessThanOrEqual(nodes.fetch!.startedAt!.getTime());
-  expect(await localActivities(runId)).toEqual(["finishRun"]);
+  expect(events.slice(-2).map((e) => [e.type, e.nodeId])).toEqual([
+    ["node.succeeded", "say"],
+    ["run.succeeded", null],
+  ]);
+  expect(await localActivities(runId)).toEqual([]);
+  expect((await h.load(runId)).result).toMatchObject({ status: "SUCCEEDED", output: run.output });
 });
 
 /** The activity types of the local activities a run's workflow recorded, in order. */
@@ -160,6 +166,31 @@ test("a non-retryable error (404) fails after one attempt and fails the run", as
   expect(nodes.missing!.status).toBe("FAILED");
   expect(run.status).toBe("FAILED");
   expect(run.error).toMatch(/node "missing" failed: GET .* answered 404/);
+  // A failed sink finishes nothing itself: the workflow records the failure.
+  expect(await localActivities(run.id)).toEqual(["finishRun"]);
+});
+
+test("a graph with two sinks finishes the run after both, with both outputs", async () => {
+  const agent = await h.createAgent(
+    graph(
+      [
+        { id: "root", type: "transform", config: { expression: "{ 'n': 1 }" } },
+        { id: "left", type: "transform", config: { expression: "{ 'side': 'left' }" } },
+        { id: "right", type: "transform", config: { expression: "{ 'side': 'right' }" } },
+      ],
+      [
+        { from: "root", to: "left" },
+        { from: "root", to: "right" },
+      ],
+    ),
+  );
+  const runId = await h.startRun(agent);
+  const { run, events } = await h.finish(runId);
+  expect(run.status).toBe("SUCCEEDED");
+  expect(run.output).toEqual({ left: { side: "left" }, right: { side: "right" } });
+  expect(events.filter((e) => e.type === "node.succeeded")).toHaveLength(3);
+  expect(events.at(-1)!.type).toBe("run.succeeded");
+  expect(await localActivities(runId)).toEqual(["finishRun"]);
 });
 
 test("a node that outlives its timeout fails after its attempts with a timeout error", async () => {
@@ -331,7 +362,7 @@ describe("approval", () => {
     expect(events.find((e) => e.type === "node.waiting")!.data).toMatchObject({ message: "Ship v2?" });
     // An approval first: the workflow starts the run itself, before the gate waits.
     expect(events.slice(0, 3).map((e) => e.type)).toEqual(["run.queued", "run.started", "node.waiting"]);
-    expect(await localActivities(runId)).toEqual(["markRunStarted", "finishRun"]);
+    expect(await localActivities(runId)).toEqual(["markRunStarted"]);
   });
 
   test("rejected: the node fails and so does the run", async () => {

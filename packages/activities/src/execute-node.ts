@@ -8,6 +8,7 @@ import { nodeImplementations } from "./nodes/registry.ts";
 import type { NodeContext, NodeOutcome } from "./nodes/types.ts";
 import { beginNodeAttempt, succeedNodeAttempt } from "@weft/db/run-events";
 import { evaluateEdges, nodesReadBy, type EdgeSpec, type RunScope } from "./run-scope.ts";
+import { finishRun, type RunResult } from "./run-activities.ts";
 
 export interface ExecuteNodeInput {
   runId: string;
@@ -29,6 +30,12 @@ export interface ExecuteNodeInput {
    * same write), so the workflow needs no start activity of its own.
    */
   startsRun?: boolean;
+  /**
+   * The graph's only sink: when it succeeds, every other node has settled and none failed the run,
+   * so its success also finishes the run SUCCEEDED (right after its own write), and the workflow
+   * needs no finish activity of its own.
+   */
+  finishesRun?: boolean;
 }
 
 export interface ExecuteNodeResult {
@@ -38,6 +45,8 @@ export interface ExecuteNodeResult {
   output?: unknown;
   /** The node had already succeeded in an earlier attempt whose completion was lost. */
   alreadyDone?: boolean;
+  /** Set when the input said `finishesRun`: the run's recorded finish. */
+  run?: RunResult;
 }
 
 /**
@@ -101,7 +110,9 @@ async function runAttempt(
     throw toApplicationFailure({ message: start.exhausted, code: "TIMEOUT", retryable: false });
   }
   if (start.done) {
-    return { edges: await evaluateEdges(input.outgoing, start.scope as RunScope, true), alreadyDone: true };
+    // The finish too may have been lost with the completion; recording it again records nothing twice.
+    const edges = await evaluateEdges(input.outgoing, start.scope as RunScope, true);
+    return { edges, alreadyDone: true, ...(await finishing(deps, input)) };
   }
 
   const loaded = start.scope as RunScope;
@@ -187,7 +198,12 @@ async function runAttempt(
     }).catch((error: unknown) => {
       throw new RecordingFailed(error);
     });
-    return { edges };
+    return {
+      edges,
+      ...(await finishing(deps, input).catch((error: unknown) => {
+        throw new RecordingFailed(error);
+      })),
+    };
   } catch (err) {
     if (ctx.cancellationSignal.aborted) throw err;
     if (err instanceof RecordingFailed) {
@@ -226,6 +242,13 @@ async function runAttempt(
     }
     throw toApplicationFailure(classified);
   }
+}
+
+/** The run's finish when this node finishes it (its success is recorded already); else nothing. */
+async function finishing(deps: ActivityDeps, input: ExecuteNodeInput): Promise<{ run?: RunResult }> {
+  if (!input.finishesRun || input.item) return {};
+  const { runId, workspaceId, nodeId } = input;
+  return { run: await finishRun(deps, { runId, workspaceId, status: "SUCCEEDED", outputNodeIds: [nodeId] }) };
 }
 
 /** Templates everywhere except expression fields, which are evaluated against the scope later. */

@@ -57,6 +57,13 @@ const localBookkeeping = proxyLocalActivities<Activities>({
  */
 const FIRST_NODES_START_RUN_PATCH = "first-nodes-start-run";
 
+/**
+ * Likewise at the end: when the graph has one sink and it is an activity, its success finishes the
+ * run (ExecuteNodeInput.finishesRun) instead of a finish local activity after it. A sink that
+ * fails or is skipped, and a failed or cancelled run, still finish through finishRun.
+ */
+const SINK_FINISHES_RUN_PATCH = "sink-finishes-run";
+
 /** Control types the workflow interprets itself (they wait, fan out or start children). */
 const WORKFLOW_CONTROL = new Set(["delay", "approval", "foreach", "subagent"]);
 const FALLBACK_RETRY: RetryPolicy = { maxAttempts: 1, initialIntervalMs: 1000, backoff: 1 };
@@ -165,7 +172,9 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
       timeoutMs: timeoutOf(node),
       outgoing: out,
       ...(startingNodes.has(node.id) ? { startsRun: true } : {}),
+      ...(node.id === finishingNode ? { finishesRun: true } : {}),
     });
+    if (result.run) finished = result.run;
     return result.edges;
   };
 
@@ -273,6 +282,13 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
       ? roots.map((n) => n.id)
       : [],
   );
+  const sinks = graph.nodes.filter((n) => (outgoing.get(n.id) ?? []).length === 0).map((n) => n.id);
+  const onlySink = sinks.length === 1 ? graph.nodes.find((n) => n.id === sinks[0])! : null;
+  /** The node whose success also finishes the run; null: the run finishes by itself, last. */
+  const finishingNode =
+    onlySink && !WORKFLOW_CONTROL.has(onlySink.type) && patched(SINK_FINISHES_RUN_PATCH) ? onlySink.id : null;
+  /** The run's finish as the finishing node recorded it. */
+  let finished: RunResult | null = null;
   try {
     if (startingNodes.size === 0) {
       const { workflowId, runId: temporalRunId } = workflowInfo();
@@ -332,14 +348,15 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
     throw err;
   }
 
-  const sinks = graph.nodes.filter((n) => (outgoing.get(n.id) ?? []).length === 0).map((n) => n.id);
   const f = failure as { nodeId: string; message: string } | null;
-  const result = await runBookkeeping.finishRun({
-    ...ref,
-    status: f ? "FAILED" : "SUCCEEDED",
-    ...(f ? { error: `node "${f.nodeId}" failed: ${f.message}` } : {}),
-    outputNodeIds: sinks,
-  });
+  const result =
+    (f ? null : (finished as RunResult | null)) ??
+    (await runBookkeeping.finishRun({
+      ...ref,
+      status: f ? "FAILED" : "SUCCEEDED",
+      ...(f ? { error: `node "${f.nodeId}" failed: ${f.message}` } : {}),
+      outputNodeIds: sinks,
+    }));
   // A failed run fails its workflow too, so Temporal's UI and a parent run see it as failed.
   if (result.status === "FAILED")
     throw ApplicationFailure.nonRetryable(result.error ?? "run failed", "RUN_FAILED");
