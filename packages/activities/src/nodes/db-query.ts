@@ -53,6 +53,9 @@ export const dbQuery: NodeImplementation<DbQueryConfig> = async (ctx) => {
     application_name: "weft",
     ...(c.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
   });
+  // A connection the server ends between statements fails the next one; unheard, its 'error'
+  // event would kill the worker.
+  client.on("error", () => {});
   const abort = () => void client.end().catch(() => {});
   ctx.signal.addEventListener("abort", abort, { once: true });
   try {
