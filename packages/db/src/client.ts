@@ -42,6 +42,13 @@ export function createPrisma(url: string, opts: CreatePrismaOptions = {}): Prism
   // An idle pooled connection that the server closes (a restart) emits 'error'; the pool drops it
   // and opens a new one on demand. Without a listener the process would die of it.
   pool.on("error", () => {});
+  // While lent out, a client has no listener at all (pg-pool removes its idle one), so a server
+  // that ends the connection between two statements of a transaction (a restart, a failover, an
+  // administrator's terminate: FATAL 57P01) would kill the process the same way (found by the
+  // PostgreSQL restart drill in CI, 12-03). With this one, set once per new connection, the error
+  // reaches the holder as its next statement's failure ("not queryable") and the pool drops the
+  // client when it comes back.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const client = new PrismaClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     log: opts.log ?? [],
@@ -162,24 +169,6 @@ function isUnreachable(error: unknown): boolean {
   return typeof e?.message === "string" && /Connection terminated unexpectedly/.test(e.message);
 }
 
-const guardedClients = new WeakSet<pg.PoolClient>();
-
-/**
- * A checked-out client has no 'error' listener (pg-pool removes its idle one while the client is
- * lent), so a server that ends the connection between two statements of a transaction (a
- * restart, a failover, an administrator's terminate: FATAL 57P01) would kill the process with an
- * unhandled 'error' event (found by the PostgreSQL restart drill in CI, 12-03). With this
- * listener the error reaches whoever holds the client as its next statement's failure ("not
- * queryable"), and the pool drops the client when it comes back.
- */
-function guarded(client: pg.PoolClient): pg.PoolClient {
-  if (!guardedClients.has(client)) {
-    guardedClients.add(client);
-    client.on("error", () => {});
-  }
-  return client;
-}
-
 /**
  * A pg pool whose `connect` waits out an unreachable server (found by the PostgreSQL restart drill,
  * drills/postgres-restart.ts: a few seconds without the database used up the retries of the nodes
@@ -223,7 +212,7 @@ class PatientPool extends pg.Pool {
     const deadline = Date.now() + this.retryMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
-        return guarded(await super.connect());
+        return await super.connect();
       } catch (error) {
         if (!isUnreachable(error) || this.ending || Date.now() + delay > deadline) throw error;
         this.onRetry?.(error as Error);
