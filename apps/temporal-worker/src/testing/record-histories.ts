@@ -1,9 +1,10 @@
 // Records the Temporal histories the replay test (replay.test.ts) replays (histories recorded
 // before a patched change stay, renamed *.vN.json, so old runs keep replaying). Run it after an
 // intentional, versioned change to workflow code, and commit the files:
-//   npx tsx apps/temporal-worker/src/testing/record-histories.ts
+//   npx tsx apps/temporal-worker/src/testing/record-histories.ts [case ...]
 import fs from "node:fs";
 import path from "node:path";
+import type { temporal } from "@temporalio/proto";
 import { historyToJSON } from "@temporalio/common/lib/proto-utils";
 import { loadStackEnv } from "@weft/devstack/env";
 import { startInfra } from "@weft/devstack/stack";
@@ -20,6 +21,14 @@ process.env.TEMPORAL_ADDRESS = infra.temporalAddress;
 const sink = await new Sink().start();
 const h = await createHarness();
 const fast = { maxAttempts: 3, initialIntervalMs: 100, backoff: 1 };
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+interface Case {
+  graph: unknown;
+  input?: Record<string, unknown>;
+  approve?: boolean;
+  /** The history must have this shape; the case is recorded again until it has (timing). */
+  shape?: { what: string; test: (events: HistoryEvent[]) => boolean };
+}
 
 try {
   const child = await h.createAgent(
@@ -31,7 +40,7 @@ try {
     },
     "Child",
   );
-  const cases: Record<string, { graph: unknown; input?: Record<string, unknown>; approve?: boolean }> = {
+  const cases: Record<string, Case> = {
     "chain-condition-skip": {
       graph: {
         version: 1,
@@ -97,36 +106,79 @@ try {
         ],
       },
     },
+    // A node's failure and a control node's next step in the same workflow task: the order of the
+    // commands they issue there depends on how many microtasks each path takes, which a change to
+    // the interpreter's promise structure must not alter.
+    "failure-beside-delay": {
+      graph: {
+        version: 1,
+        inputs: {},
+        nodes: [
+          {
+            id: "bad",
+            type: "http.request",
+            config: { url: sink.url("/status?code=500") },
+            retry: { ...fast, maxAttempts: 1 },
+          },
+          { id: "pause", type: "delay", config: { ms: 200 } },
+        ],
+        edges: [],
+      },
+      shape: {
+        what: "the node's failure and the delay's preparation answered in one workflow task",
+        test: (events) => {
+          let closed = 0;
+          for (const e of events) {
+            if (e.workflowTaskCompletedEventAttributes) closed = 0;
+            if (e.activityTaskFailedEventAttributes || e.activityTaskCompletedEventAttributes) closed++;
+            if (e.workflowTaskStartedEventAttributes && closed >= 2) return true;
+          }
+          return false;
+        },
+      },
+    },
   };
+  const only = process.argv.slice(2);
   fs.mkdirSync(out, { recursive: true });
   for (const [name, c] of Object.entries(cases)) {
-    const agent = await h.createAgent(c.graph);
-    const runId = await h.startRun(agent, c.input ?? {});
-    const handle = h.client.workflow.getHandle(runWorkflowId(runId));
-    if (c.approve) {
-      for (let i = 0; i < 200; i++) {
-        const { events } = await h.load(runId);
-        if (events.some((e) => e.type === "node.waiting")) break;
-        const { run } = await h.load(runId);
-        if (run.status === "FAILED") throw new Error(`${name} failed: ${run.error}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      await handle.signal(WORKFLOW_SIGNALS.approval, {
-        nodeId: "ask",
-        approved: true,
-        decidedBy: "recorder",
-      });
+    if (only.length > 0 && !only.includes(name)) continue;
+    for (let attempt = 1; ; attempt++) {
+      if (await record(name, c)) break;
+      if (attempt === 30) throw new Error(`${name}: never got ${c.shape?.what} in 30 attempts`);
     }
-    const { run } = await h.finish(runId);
-    const history = await handle.fetchHistory();
-    fs.writeFileSync(
-      path.join(out, `${name}.json`),
-      JSON.stringify(JSON.parse(historyToJSON(history)), null, 1) + "\n",
-    );
-    console.log(`${name}: run ${run.status}, ${history.events?.length} events`);
   }
 } finally {
   await h.close();
   await sink.stop();
   await infra.stop();
+}
+
+/** Runs one case and writes its history; false when the history lacks the case's shape. */
+async function record(name: string, c: Case): Promise<boolean> {
+  const agent = await h.createAgent(c.graph);
+  const runId = await h.startRun(agent, c.input ?? {});
+  const handle = h.client.workflow.getHandle(runWorkflowId(runId));
+  if (c.approve) {
+    for (let i = 0; i < 200; i++) {
+      const { events } = await h.load(runId);
+      if (events.some((e) => e.type === "node.waiting")) break;
+      const { run } = await h.load(runId);
+      if (run.status === "FAILED") throw new Error(`${name} failed: ${run.error}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await handle.signal(WORKFLOW_SIGNALS.approval, {
+      nodeId: "ask",
+      approved: true,
+      decidedBy: "recorder",
+    });
+  }
+  const { run } = await h.finish(runId);
+  const history = await handle.fetchHistory();
+  if (c.shape && !c.shape.test(history.events ?? [])) return false;
+  fs.writeFileSync(
+    path.join(out, `${name}.json`),
+    JSON.stringify(JSON.parse(historyToJSON(history)), null, 1) + "\n",
+  );
+  console.log(`${name}: run ${run.status}, ${history.events?.length} events`);
+  return true;
 }

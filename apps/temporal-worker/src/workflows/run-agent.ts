@@ -125,22 +125,21 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
   const running = new Map<string, Promise<void>>();
   const nodeScope = new CancellationScope();
 
-  /** Runs one node to a settled state; a failure without a taken error edge fails the run. */
-  const runNode = async (node: GraphNode): Promise<void> => {
+  /**
+   * Runs a control node, or an activity node that has failed, to a settled state; a failure
+   * without a taken error edge fails the run.
+   */
+  const runNode = async (node: GraphNode, failed?: { error: unknown }): Promise<void> => {
     try {
-      const output = WORKFLOW_CONTROL.has(node.type) ? await runControlNode(node) : null;
-      if (output === null) {
-        const result = await executeActivityNode(node, edgeSpecs(node.id));
-        settle(node.id, "succeeded", result);
-      } else {
-        const [edges] = await bookkeeping.recordNodes({
-          ...ref,
-          updates: [
-            { nodeId: node.id, status: "SUCCEEDED", output: output.value, outgoing: edgeSpecs(node.id) },
-          ],
-        });
-        settle(node.id, "succeeded", edges ?? null);
-      }
+      if (failed) throw failed.error;
+      const output = await runControlNode(node);
+      const [edges] = await bookkeeping.recordNodes({
+        ...ref,
+        updates: [
+          { nodeId: node.id, status: "SUCCEEDED", output: output.value, outgoing: edgeSpecs(node.id) },
+        ],
+      });
+      settle(node.id, "succeeded", edges ?? null);
     } catch (err) {
       if (isCancellation(err)) {
         settle(node.id, "cancelled", null);
@@ -161,25 +160,42 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
     }
   };
 
-  const executeActivityNode = async (node: GraphNode, out: EdgeSpec[]): Promise<boolean[]> => {
-    const { executeNode } = activitiesFor(node);
-    const result = await executeNode({
-      ...ref,
-      nodeId: node.id,
-      type: node.type,
-      config: node.config,
-      maxAttempts: retryOf(node).maxAttempts,
-      timeoutMs: timeoutOf(node),
-      outgoing: out,
-      ...(startingNodes.has(node.id) ? { startsRun: true } : {}),
-      ...(node.id === finishingNode ? { finishesRun: true } : {}),
-    });
-    if (result.run) finished = result.run;
-    return result.edges;
+  /**
+   * An activity node without an async function around it: the activity's result settles the node
+   * in one reaction. Every promise workflow code creates costs a stack trace mapped through the
+   * bundle's source map (the SDK's promise hook, for its stack-trace query), and this runs once per
+   * node (bench/RESULTS.md, tenth measurement). A failure reaches runNode one microtask later, the
+   * turn in which the earlier async version reached its catch, so commands keep their order and
+   * recorded histories replay unchanged.
+   */
+  const runActivityNode = (node: GraphNode): Promise<void> => {
+    const failed = (error: unknown) => Promise.resolve().then(() => runNode(node, { error }));
+    try {
+      return activitiesFor(node)
+        .executeNode({
+          ...ref,
+          nodeId: node.id,
+          type: node.type,
+          config: node.config,
+          maxAttempts: retryOf(node).maxAttempts,
+          timeoutMs: timeoutOf(node),
+          outgoing: edgeSpecs(node.id),
+          ...(startingNodes.has(node.id) ? { startsRun: true } : {}),
+          ...(node.id === finishingNode ? { finishesRun: true } : {}),
+        })
+        .then((result) => {
+          if (result.run) finished = result.run;
+          settle(node.id, "succeeded", result.edges);
+          running.delete(node.id);
+          changed = true;
+        }, failed);
+    } catch (error) {
+      return failed(error);
+    }
   };
 
-  /** Returns the node's output, or null for types that run as an activity instead. */
-  const runControlNode = async (node: GraphNode): Promise<{ value: unknown } | null> => {
+  /** Returns a control node's output. */
+  const runControlNode = async (node: GraphNode): Promise<{ value: unknown }> => {
     const prepared = await bookkeeping.prepareControlNode({
       ...ref,
       nodeId: node.id,
@@ -306,20 +322,24 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
 
     for (;;) {
       if (failure) break;
+      const toStart: GraphNode[] = [];
       const toSkip: string[] = [];
       for (const node of graph.nodes) {
         if (state.get(node.id) !== "pending") continue;
         const inbound = incoming.get(node.id) ?? [];
         if (inbound.some((i) => fires[i] === undefined)) continue;
-        if (inbound.length === 0 || inbound.some((i) => fires[i])) {
-          state.set(node.id, "running");
-          running.set(
-            node.id,
-            nodeScope.run(() => runNode(node)),
-          );
-        } else {
-          toSkip.push(node.id);
-        }
+        if (inbound.length === 0 || inbound.some((i) => fires[i])) toStart.push(node);
+        else toSkip.push(node.id);
+      }
+      if (toStart.length > 0) {
+        // One scope entry for all the nodes that start together (each entry costs promises too);
+        // what they schedule, now or after an await, belongs to nodeScope either way.
+        void nodeScope.run(async () => {
+          for (const node of toStart) {
+            state.set(node.id, "running");
+            running.set(node.id, WORKFLOW_CONTROL.has(node.type) ? runNode(node) : runActivityNode(node));
+          }
+        });
       }
       if (toSkip.length > 0) {
         // Skipping settles the node's own edges dark, which may make more nodes skippable.
