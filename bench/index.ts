@@ -26,6 +26,7 @@ import { gatewayRpsScenario } from "./scenarios/gateway-rps.ts";
 import { chainScenario, fanOutScenario } from "./scenarios/overhead.ts";
 import { startLatencyScenario } from "./scenarios/start-latency.ts";
 import { throughputScenario } from "./scenarios/throughput.ts";
+import { workflowCpuScenario } from "./scenarios/workflow-cpu.ts";
 
 const SCENARIOS: Array<Scenario<BenchContext>> = [
   chainScenario,
@@ -35,6 +36,7 @@ const SCENARIOS: Array<Scenario<BenchContext>> = [
   eventDeliveryScenario,
   gatewayRpsScenario,
   editorScenario,
+  workflowCpuScenario,
 ];
 
 const { values } = parseArgs({

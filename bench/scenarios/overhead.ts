@@ -16,8 +16,8 @@ type Harness = Awaited<
   ReturnType<typeof import("../../apps/temporal-worker/src/testing/harness.ts").createHarness>
 >;
 
-/** Weft's worker harness and a raw worker, both in this process, shared by scenarios 1 and 2. */
-function inProcessWorkers(ctx: BenchContext) {
+/** Weft's worker harness and a raw worker, both in this process, shared by scenarios 1, 2 and 8. */
+export function inProcessWorkers(ctx: BenchContext) {
   return ctx.shared("in-process-workers", async () => {
     process.env.WEFT_TEST_DATABASE_URL = ctx.infra.adminUrl;
     process.env.TEMPORAL_ADDRESS = ctx.infra.temporalAddress;
@@ -44,7 +44,7 @@ function inProcessWorkers(ctx: BenchContext) {
   });
 }
 
-const fanOut = (n: number) => ({
+export const fanOut = (n: number) => ({
   version: 1,
   inputs: {},
   nodes: [
