@@ -64,6 +64,14 @@ const FIRST_NODES_START_RUN_PATCH = "first-nodes-start-run";
  */
 const SINK_FINISHES_RUN_PATCH = "sink-finishes-run";
 
+/**
+ * The scheduling loop waits on a promise the settling nodes resolve instead of `condition()`:
+ * two workflow promises per wait instead of five (each costs the SDK's promise hook a mapped stack
+ * trace; bench/RESULTS.md, tenth measurement). It wakes within the activation rather than after
+ * it, which can change the order of commands, hence the patch.
+ */
+const WAKE_LOOP_PATCH = "wake-loop-directly";
+
 /** Control types the workflow interprets itself (they wait, fan out or start children). */
 const WORKFLOW_CONTROL = new Set(["delay", "approval", "foreach", "subagent"]);
 const FALLBACK_RETRY: RetryPolicy = { maxAttempts: 1, initialIntervalMs: 1000, backoff: 1 };
@@ -121,6 +129,15 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
   setHandler(nodeStatusesQuery, () => Object.fromEntries(state));
 
   let changed = false;
+  /** Resolves the scheduling loop's wait (WAKE_LOOP_PATCH); null while the loop is not waiting. */
+  let wake: (() => void) | null = null;
+  const nodeSettled = (nodeId: string) => {
+    running.delete(nodeId);
+    changed = true;
+    const resolve = wake;
+    wake = null;
+    resolve?.();
+  };
   let failure: { nodeId: string; message: string } | null = null;
   const running = new Map<string, Promise<void>>();
   const nodeScope = new CancellationScope();
@@ -155,8 +172,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
       settle(node.id, "failed", edges ?? null);
       if (!edges?.some(Boolean)) failure ??= { nodeId: node.id, message };
     } finally {
-      running.delete(node.id);
-      changed = true;
+      nodeSettled(node.id);
     }
   };
 
@@ -186,8 +202,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
         .then((result) => {
           if (result.run) finished = result.run;
           settle(node.id, "succeeded", result.edges);
-          running.delete(node.id);
-          changed = true;
+          nodeSettled(node.id);
         }, failed);
     } catch (error) {
       return failed(error);
@@ -305,6 +320,7 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
     onlySink && !WORKFLOW_CONTROL.has(onlySink.type) && patched(SINK_FINISHES_RUN_PATCH) ? onlySink.id : null;
   /** The run's finish as the finishing node recorded it. */
   let finished: RunResult | null = null;
+  const wakeLoop = patched(WAKE_LOOP_PATCH);
   try {
     if (startingNodes.size === 0) {
       const { workflowId, runId: temporalRunId } = workflowInfo();
@@ -352,7 +368,15 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
       }
       if (running.size === 0) break;
       changed = false;
-      await condition(() => changed);
+      if (wakeLoop) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        // Every running node is in nodeScope, so a cancelled run settles one and wakes the loop; the
+        // loop then ends the way condition() would have made it (CancelledFailure, caught below).
+        const scope = CancellationScope.current();
+        if (scope.consideredCancelled) await scope.cancelRequested;
+      } else {
+        await condition(() => changed);
+      }
     }
 
     if (failure) {
