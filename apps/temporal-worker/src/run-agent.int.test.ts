@@ -417,6 +417,19 @@ test("cancel: running work stops and the run ends CANCELLED", async () => {
   expect(events.at(-1)!.type).toBe("run.cancelled");
 });
 
+// Nothing is left to skip or start after the cancelled node, so it is the loop's own check that
+// ends the run CANCELLED (and not SUCCEEDED, or still RUNNING in the database).
+test("cancel: a run whose only node is cancelled ends CANCELLED", async () => {
+  const agent = await h.createAgent(graph([{ id: "wait", type: "delay", config: { ms: 60_000 } }], []));
+  const runId = await h.startRun(agent);
+  await waitForEvent(runId, "node.started", "wait");
+  await h.client.workflow.getHandle(runWorkflowId(runId)).cancel();
+  const { run, nodes, events } = await h.finish(runId);
+  expect(run.status).toBe("CANCELLED");
+  expect(nodes.wait!.status).toBe("CANCELLED");
+  expect(events.at(-1)!.type).toBe("run.cancelled");
+});
+
 test("retry-from-failed reuses succeeded outputs and repeats no side effect", async () => {
   const agent = await h.createAgent(
     graph(
