@@ -336,53 +336,56 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
       for (const [nodeId, edges] of Object.entries(reused)) settle(nodeId, "succeeded", edges);
     }
 
-    for (;;) {
-      if (failure) break;
-      const toStart: GraphNode[] = [];
-      const toSkip: string[] = [];
-      for (const node of graph.nodes) {
-        if (state.get(node.id) !== "pending") continue;
-        const inbound = incoming.get(node.id) ?? [];
-        if (inbound.some((i) => fires[i] === undefined)) continue;
-        if (inbound.length === 0 || inbound.some((i) => fires[i])) toStart.push(node);
-        else toSkip.push(node.id);
-      }
-      if (toStart.length > 0) {
-        // One scope entry for all the nodes that start together (each entry costs promises too);
-        // what they schedule, now or after an await, belongs to nodeScope either way.
-        void nodeScope.run(async () => {
+    /** Starts every node whose inputs have settled, until none is running or one fails the run. */
+    const schedule = async (): Promise<void> => {
+      for (;;) {
+        if (failure) break;
+        const toStart: GraphNode[] = [];
+        const toSkip: string[] = [];
+        for (const node of graph.nodes) {
+          if (state.get(node.id) !== "pending") continue;
+          const inbound = incoming.get(node.id) ?? [];
+          if (inbound.some((i) => fires[i] === undefined)) continue;
+          if (inbound.length === 0 || inbound.some((i) => fires[i])) toStart.push(node);
+          else toSkip.push(node.id);
+        }
+        const start = () => {
           for (const node of toStart) {
             state.set(node.id, "running");
             running.set(node.id, WORKFLOW_CONTROL.has(node.type) ? runNode(node) : runActivityNode(node));
           }
-        });
+        };
+        // What the nodes schedule, now or after an await, belongs to nodeScope: the loop runs in it
+        // (WAKE_LOOP_PATCH), or the nodes that start together enter it once (each entry costs promises).
+        if (toStart.length > 0 && wakeLoop) start();
+        else if (toStart.length > 0) void nodeScope.run(async () => start());
+        if (toSkip.length > 0) {
+          // Skipping settles the node's own edges dark, which may make more nodes skippable.
+          for (const id of toSkip) settle(id, "skipped", null);
+          await bookkeeping.recordNodes({
+            ...ref,
+            updates: toSkip.map((nodeId) => ({ nodeId, status: "SKIPPED" as const })),
+          });
+          continue;
+        }
+        if (running.size === 0) break;
+        changed = false;
+        if (wakeLoop) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          // Every running node is in nodeScope, so a cancelled run settles one and wakes the loop; the
+          // loop then ends the way condition() would have made it (CancelledFailure, caught below).
+          if (nodeScope.consideredCancelled) await nodeScope.cancelRequested;
+        } else {
+          await condition(() => changed);
+        }
       }
-      if (toSkip.length > 0) {
-        // Skipping settles the node's own edges dark, which may make more nodes skippable.
-        for (const id of toSkip) settle(id, "skipped", null);
-        await bookkeeping.recordNodes({
-          ...ref,
-          updates: toSkip.map((nodeId) => ({ nodeId, status: "SKIPPED" as const })),
-        });
-        continue;
+      // Fail fast: whatever still runs is cancelled, in the same turn the loop ended in.
+      if (failure) {
+        nodeScope.cancel();
+        await Promise.allSettled([...running.values()]);
       }
-      if (running.size === 0) break;
-      changed = false;
-      if (wakeLoop) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        // Every running node is in nodeScope, so a cancelled run settles one and wakes the loop; the
-        // loop then ends the way condition() would have made it (CancelledFailure, caught below).
-        const scope = CancellationScope.current();
-        if (scope.consideredCancelled) await scope.cancelRequested;
-      } else {
-        await condition(() => changed);
-      }
-    }
-
-    if (failure) {
-      nodeScope.cancel();
-      await Promise.allSettled([...running.values()]);
-    }
+    };
+    await (wakeLoop ? nodeScope.run(schedule) : schedule());
   } catch (err) {
     if (!isCancellation(err)) throw err;
     await CancellationScope.nonCancellable(async () => {
