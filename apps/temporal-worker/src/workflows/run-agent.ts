@@ -129,6 +129,9 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
   setHandler(nodeStatusesQuery, () => Object.fromEntries(state));
 
   let changed = false;
+  let failure: { nodeId: string; message: string } | null = null;
+  const running = new Map<string, Promise<void>>();
+  const nodeScope = new CancellationScope();
   /** Resolves the scheduling loop's wait (WAKE_LOOP_PATCH); null while the loop is not waiting. */
   let wake: (() => void) | null = null;
   const nodeSettled = (nodeId: string) => {
@@ -138,9 +141,6 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
     wake = null;
     resolve?.();
   };
-  let failure: { nodeId: string; message: string } | null = null;
-  const running = new Map<string, Promise<void>>();
-  const nodeScope = new CancellationScope();
 
   /**
    * Runs a control node, or an activity node that has failed, to a settled state; a failure
@@ -349,16 +349,18 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
           if (inbound.length === 0 || inbound.some((i) => fires[i])) toStart.push(node);
           else toSkip.push(node.id);
         }
-        const start = () => {
-          for (const node of toStart) {
-            state.set(node.id, "running");
-            running.set(node.id, WORKFLOW_CONTROL.has(node.type) ? runNode(node) : runActivityNode(node));
-          }
-        };
-        // What the nodes schedule, now or after an await, belongs to nodeScope: the loop runs in it
-        // (WAKE_LOOP_PATCH), or the nodes that start together enter it once (each entry costs promises).
-        if (toStart.length > 0 && wakeLoop) start();
-        else if (toStart.length > 0) void nodeScope.run(async () => start());
+        if (toStart.length > 0) {
+          const start = () => {
+            for (const node of toStart) {
+              state.set(node.id, "running");
+              running.set(node.id, WORKFLOW_CONTROL.has(node.type) ? runNode(node) : runActivityNode(node));
+            }
+          };
+          // What the nodes schedule, now or after an await, belongs to nodeScope: the loop runs in it
+          // (WAKE_LOOP_PATCH), or the nodes that start together enter it once (each entry costs promises).
+          if (wakeLoop) start();
+          else void nodeScope.run(async () => start());
+        }
         if (toSkip.length > 0) {
           // Skipping settles the node's own edges dark, which may make more nodes skippable.
           for (const id of toSkip) settle(id, "skipped", null);
