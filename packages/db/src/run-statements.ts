@@ -1,11 +1,12 @@
 // The gateway's most frequent run statements, each one SQL function call on the pg pool under
 // Prisma (see sqlPool) instead of an interactive transaction of several round trips: the runs
-// page, the two statements of startRun and the workspaceRuns subscription's read. Each runs under
+// page, the two statements of startRun, the workspaceRuns subscription's read and the field
+// resolvers' reads by id (a runs page's agents and versions). Each runs under
 // the workspace's RLS scope, in the statement's own transaction; those a caller makes directly
 // check the caller's membership too (weft_require_member).
 import type { DatabaseError } from "pg";
 import { sqlPool, type Db } from "./client.ts";
-import { Prisma, type Run } from "./generated/prisma/client.ts";
+import { Prisma, type Agent, type AgentVersion, type Run, type Schedule } from "./generated/prisma/client.ts";
 
 /** Who is asking, as these statements check it. */
 export interface MemberCaller {
@@ -163,3 +164,20 @@ export async function readRunsById(db: Db, workspaceId: string, ids: readonly st
   ]);
   return rows.map(runFromSql);
 }
+
+/**
+ * Field resolvers' batched reads (the gateway's loaders), each under the workspace's RLS scope in
+ * one statement: rows by id (`weft_agents_by_id`, `weft_versions_by_id`) and the rows of each of
+ * a set of agents (`weft_versions_of`: newest first; `weft_schedules_of`: oldest first). A row
+ * of another workspace is simply not there. The rows are shaped as Prisma's (no numeric columns).
+ */
+export const readByIds = {
+  agents: (db: Db, workspaceId: string, ids: readonly string[]) =>
+    query<Agent>(db, "SELECT * FROM weft_agents_by_id($1::uuid, $2::uuid[])", [workspaceId, ids]),
+  versions: (db: Db, workspaceId: string, ids: readonly string[]) =>
+    query<AgentVersion>(db, "SELECT * FROM weft_versions_by_id($1::uuid, $2::uuid[])", [workspaceId, ids]),
+  versionsOf: (db: Db, workspaceId: string, agentIds: readonly string[]) =>
+    query<AgentVersion>(db, "SELECT * FROM weft_versions_of($1::uuid, $2::uuid[])", [workspaceId, agentIds]),
+  schedulesOf: (db: Db, workspaceId: string, agentIds: readonly string[]) =>
+    query<Schedule>(db, "SELECT * FROM weft_schedules_of($1::uuid, $2::uuid[])", [workspaceId, agentIds]),
+};

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createPrisma, type PrismaClient } from "@weft/db";
+import { createPrisma, sqlPool, type PrismaClient } from "@weft/db";
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "@weft/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLoaders } from "./loaders.ts";
@@ -38,10 +38,11 @@ afterAll(async () => {
 });
 
 describe("field-resolver loaders", () => {
-  it("answer the loads of one tick with one scoped read per workspace, each id only from its own workspace", async () => {
+  it("answer the loads of one tick with one scoped statement per workspace, each id only from its own workspace", async () => {
     const a = await seedWorkspace("a", 20);
     const b = await seedWorkspace("b", 3);
     const loaders = createLoaders(app);
+    const statements = vi.spyOn(sqlPool(app), "query");
     const transactions = vi.spyOn(app, "$transaction");
     const rows = await Promise.all([
       // Twenty runs of a page asking for their agents, some twice (the same agent), and b's too.
@@ -52,7 +53,10 @@ describe("field-resolver loaders", () => {
       loaders.agent.load({ workspaceId: a.workspaceId, id: b.ids[0]! }),
       loaders.agent.load({ workspaceId: a.workspaceId, id: randomUUID() }),
     ]);
-    expect(transactions).toHaveBeenCalledTimes(2);
+    // One statement per workspace and table, and no interactive transaction.
+    expect(statements).toHaveBeenCalledTimes(2);
+    expect(transactions).not.toHaveBeenCalled();
+    statements.mockRestore();
     transactions.mockRestore();
     expect(rows.slice(0, 20).map((r) => r?.id)).toEqual(a.ids);
     expect(rows.slice(0, 21).every((r) => r?.workspaceId === a.workspaceId)).toBe(true);
@@ -62,6 +66,8 @@ describe("field-resolver loaders", () => {
       b.workspaceId,
     ]);
     expect(rows.slice(24)).toEqual([null, null]);
+    // Shaped as Prisma reads them (the resolvers map Prisma's rows).
+    expect(rows[0]).toEqual(await admin.agent.findUnique({ where: { id: a.ids[0]! } }));
   });
 
   it("keep nothing between ticks: a renamed agent reads as renamed", async () => {
@@ -86,18 +92,31 @@ describe("field-resolver loaders", () => {
       });
     }
     const loaders = createLoaders(app);
+    const statements = vi.spyOn(sqlPool(app), "query");
     const transactions = vi.spyOn(app, "$transaction");
     const keys = a.ids.map((id) => ({ workspaceId: a.workspaceId, id }));
     const [versions, schedules] = await Promise.all([
       Promise.all(keys.map((k) => loaders.versionsOf.load(k))),
       Promise.all(keys.map((k) => loaders.schedulesOf.load(k))),
     ]);
-    expect(transactions).toHaveBeenCalledTimes(2);
+    // One statement per workspace and table, and no interactive transaction.
+    expect(statements).toHaveBeenCalledTimes(2);
+    expect(transactions).not.toHaveBeenCalled();
+    statements.mockRestore();
     transactions.mockRestore();
     expect(versions.map((list) => list.map((v) => v.number))).toEqual([[2, 1], [3, 2, 1], []]);
     expect(versions.flat().every((v, _, all) => all.length === 5 && v.workspaceId === a.workspaceId)).toBe(
       true,
     );
     expect(schedules.map((list) => list.map((s) => s.agentId))).toEqual([[a.ids[0]], [a.ids[1]], []]);
+    expect(versions[1]).toEqual(
+      await admin.agentVersion.findMany({ where: { agentId: a.ids[1]! }, orderBy: { number: "desc" } }),
+    );
+    expect(schedules[0]).toEqual(await admin.schedule.findMany({ where: { agentId: a.ids[0]! } }));
+    const [version] = versions[0]!;
+    expect(await loaders.version.load({ workspaceId: a.workspaceId, id: version!.id })).toEqual(version);
+    // Another workspace's version is not there for this one.
+    const other = await seedWorkspace("e", 0);
+    expect(await loaders.version.load({ workspaceId: other.workspaceId, id: version!.id })).toBeNull();
   });
 });
