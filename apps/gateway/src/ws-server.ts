@@ -15,6 +15,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { bearerToken, type ContextFactory, type GatewayContext } from "./context.ts";
 import { formatError, type ErrorLogger } from "./format-error.ts";
 import { withoutSuggestions } from "./limits.ts";
+import { subscribeSharingEvents } from "./shared-events.ts";
 
 export interface WsServerOptions {
   httpServer: Server;
@@ -91,6 +92,7 @@ export function attachWsServer(options: WsServerOptions): WsServer {
 
   const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
     {
+      subscribe: subscribeSharingEvents,
       onConnect: async (ctx) => {
         let context: GatewayContext | null = null;
         try {
