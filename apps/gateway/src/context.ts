@@ -42,6 +42,11 @@ export interface GatewayContext {
    * (generating a spec) can stop. Not set on WebSockets.
    */
   callerGone?: () => AbortSignal;
+  /**
+   * WebSocket operations only: aborted when the client's subscription ends (it unsubscribed, or
+   * the socket closed), so a stream waiting for its next event stops now rather than on that event.
+   */
+  subscriptionEnded?: AbortController;
 }
 
 /** Header the web server sends WEFT_SERVER_SECRET in. */

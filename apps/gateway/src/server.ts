@@ -57,6 +57,8 @@ export interface Gateway {
   wsUrl: string;
   /** Stops accepting work, lets in-flight requests finish, closes sockets. */
   close(): Promise<void>;
+  /** Run-event streams open now (runEvents and workspaceRuns subscriptions): for diagnostics. */
+  openRunStreams(): number;
 }
 
 export class PortInUseError extends Error {
@@ -202,6 +204,7 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
     wsUrl: `ws://${authority}${GRAPHQL_PATH}`,
     // Idempotent: a signal handler and a test teardown may both call it.
     close: () => (closing ??= apollo.stop().finally(closePrisma)),
+    openRunStreams: () => listener.subscribers,
   };
 }
 

@@ -29,9 +29,13 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
 /** By event, then document, then operation name and variables; an event's entries go with it. */
 const sharedResults = new WeakMap<object, WeakMap<DocumentNode, Map<string, Result>>>();
 
-/** graphql-js' `subscribe`, except that the events of SHARED_EVENT_FIELDS are executed once each. */
+/**
+ * graphql-js' `subscribe`, except that the events of SHARED_EVENT_FIELDS are executed once each,
+ * and that `ended` is called as soon as the subscription's end is asked for (see mapEvents).
+ */
 export async function subscribeSharingEvents(
   args: ExecutionArgs,
+  ended: () => void = () => {},
 ): Promise<AsyncGenerator<ExecutionResult, undefined> | ExecutionResult> {
   const events = await createSourceEventStream(args);
   // Not a stream: the errors of setting it up (or of the field's own `subscribe`), as graphql-js.
@@ -40,19 +44,23 @@ export async function subscribeSharingEvents(
   const roots = getOperationAST(args.document, args.operationName)?.selectionSet.selections ?? [];
   const root = roots.length === 1 ? roots[0] : undefined;
   if (root?.kind !== "Field" || !SHARED_EVENT_FIELDS.has(root.name.value)) {
-    return mapEvents(events, execution);
+    return mapEvents(events, execution, ended);
   }
   const key = `${args.operationName ?? ""}:${JSON.stringify(args.variableValues ?? null)}`;
-  return mapEvents(events, (event) => {
-    if (typeof event !== "object" || event === null) return execution(event);
-    let byDocument = sharedResults.get(event);
-    if (!byDocument) sharedResults.set(event, (byDocument = new WeakMap()));
-    let byKey = byDocument.get(args.document);
-    if (!byKey) byDocument.set(args.document, (byKey = new Map()));
-    let result = byKey.get(key);
-    if (!result) byKey.set(key, (result = execution(event)));
-    return result;
-  });
+  return mapEvents(
+    events,
+    (event) => {
+      if (typeof event !== "object" || event === null) return execution(event);
+      let byDocument = sharedResults.get(event);
+      if (!byDocument) sharedResults.set(event, (byDocument = new WeakMap()));
+      let byKey = byDocument.get(args.document);
+      if (!byKey) byDocument.set(args.document, (byKey = new Map()));
+      let result = byKey.get(key);
+      if (!result) byKey.set(key, (result = execution(event)));
+      return result;
+    },
+    ended,
+  );
 }
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown> {
@@ -61,12 +69,15 @@ function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown> {
 
 /**
  * `source` with each value mapped, and `return` passed on to the source, as graphql-js' own
- * mapAsyncIterator does (which it does not export): a client's unsubscribe reaches the source's
- * `finally`, which removes its listener.
+ * mapAsyncIterator does (which it does not export). An async generator waiting inside its body
+ * (a run stream waiting for a NOTIFY) takes that `return` only after its next value, which for a
+ * run waiting at an approval may be days away; so `ended` is called first, and the streams stop
+ * waiting on it (GatewayContext.subscriptionEnded).
  */
 export function mapEvents<T, R>(
   source: AsyncGenerator<T>,
   map: (value: T) => R | Promise<R>,
+  ended: () => void = () => {},
 ): AsyncGenerator<R, undefined> {
   const done = { value: undefined, done: true } as const;
   const mapped = async (result: IteratorResult<T>): Promise<IteratorResult<R, undefined>> =>
@@ -74,10 +85,12 @@ export function mapEvents<T, R>(
   const iterator: AsyncGenerator<R, undefined> = {
     next: () => source.next().then(mapped),
     return: async () => {
+      ended();
       await source.return(undefined);
       return done;
     },
     throw: async (error: unknown) => {
+      ended();
       await source.return(undefined);
       throw error;
     },

@@ -92,7 +92,9 @@ export function attachWsServer(options: WsServerOptions): WsServer {
 
   const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
     {
-      subscribe: subscribeSharingEvents,
+      // The end of a subscription reaches its stream at once (GatewayContext.subscriptionEnded).
+      subscribe: (args) =>
+        subscribeSharingEvents(args, () => (args.contextValue as GatewayContext).subscriptionEnded?.abort()),
       onConnect: async (ctx) => {
         let context: GatewayContext | null = null;
         try {
@@ -128,7 +130,10 @@ export function attachWsServer(options: WsServerOptions): WsServer {
         }
         let contextValue: GatewayContext;
         try {
-          contextValue = await contexts.fromConnectionParams(ctx.connectionParams, clientIp(ctx.extra));
+          contextValue = {
+            ...(await contexts.fromConnectionParams(ctx.connectionParams, clientIp(ctx.extra))),
+            subscriptionEnded: new AbortController(),
+          };
         } catch (error) {
           // Thrown here, graphql-ws would close the socket with the raw
           // message as the close reason; as an operation error it is masked.

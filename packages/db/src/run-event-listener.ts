@@ -72,6 +72,11 @@ export class RunEventListener {
     }
   }
 
+  /** How many subscribers it has now (diagnostics and tests). */
+  get subscribers(): number {
+    return this.handlers.size;
+  }
+
   /** Returns an unsubscribe function. */
   subscribe(handler: Handler, onReconnect?: () => void): () => void {
     this.handlers.add(handler);

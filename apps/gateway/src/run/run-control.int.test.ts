@@ -392,6 +392,41 @@ describe("approvals", () => {
     const audit = await h.admin.auditEvent.findFirst({ where: { workspaceId, action: "run.approve" } });
     expect(audit).toMatchObject({ targetId: startRun.id, actorUserId: owner.id });
   });
+  test("a client that unsubscribes while its run waits leaves no stream behind, for both subscriptions", async () => {
+    const agentId = await published(approvalFlow);
+    const { startRun } = await ok<{ startRun: { id: string } }>(h.gateway, owner.token, START, {
+      a: agentId,
+    });
+    const before = h.gateway.openRunStreams();
+    const client = wsClient(h.gateway, { authorization: `Bearer ${owner.token}` });
+    let waiting!: () => void;
+    const isWaiting = new Promise<void>((r) => (waiting = r));
+    const unsubscribe = [
+      client.subscribe<{ runEvents: Event }>(
+        { query: EVENTS, variables: { r: startRun.id } },
+        {
+          next: (value) => value.data?.runEvents.type === "node.waiting" && waiting(),
+          error: () => {},
+          complete: () => {},
+        },
+      ),
+      client.subscribe(
+        {
+          query: `subscription ($w: ID!) { workspaceRuns(workspaceId: $w) { id status } }`,
+          variables: { w: workspaceId },
+        },
+        { next: () => {}, error: () => {}, complete: () => {} },
+      ),
+    ];
+    await isWaiting;
+    // Both streams now wait for a NOTIFY that will not come until someone approves.
+    await expect.poll(() => h.gateway.openRunStreams(), { timeout: 10_000 }).toBe(before + 2);
+    for (const stop of unsubscribe) stop();
+    // Before the fix they stayed until the run's next event (here: never, the run waits).
+    await expect.poll(() => h.gateway.openRunStreams(), { timeout: 10_000 }).toBe(before);
+    await client.dispose();
+    await ok(h.gateway, owner.token, APPROVE, { r: startRun.id, n: "ask", ok: true });
+  });
   test("forty subscribers of one run each receive every event once, in order (shared reads)", async () => {
     const agentId = await published({
       ...approvalFlow,

@@ -70,7 +70,14 @@ export class RunControlResolver {
       const ctx = context as GatewayContext;
       const { runId, afterSeq } = args as { runId: string; afterSeq?: number | null };
       const workspaceId = await locateWorkspace(ctx, "run", runId);
-      yield* runEventStream(ctx.services.prisma, listenerOf(ctx), workspaceId, runId, afterSeq ?? 0);
+      yield* runEventStream(
+        ctx.services.prisma,
+        listenerOf(ctx),
+        workspaceId,
+        runId,
+        afterSeq ?? 0,
+        ctx.subscriptionEnded?.signal,
+      );
     },
   })
   runEvents(
@@ -87,7 +94,12 @@ export class RunControlResolver {
       const ctx = context as GatewayContext;
       const { workspaceId } = args as { workspaceId: string };
       await withMember(ctx, workspaceId, "VIEWER", async () => undefined);
-      yield* workspaceRunStream(ctx.services.prisma, listenerOf(ctx), workspaceId);
+      yield* workspaceRunStream(
+        ctx.services.prisma,
+        listenerOf(ctx),
+        workspaceId,
+        ctx.subscriptionEnded?.signal,
+      );
     },
   })
   workspaceRuns(
