@@ -14,7 +14,8 @@ export interface InWorkspace {
  * instead of one transaction each (bench/RESULTS.md, seventh measurement: 40 transactions for
  * the web app's runs page), and each read is one statement on the pg pool (eleventh measurement).
  * No cache (`cache: false`): a load reads the database every time, so a long subscription never
- * answers from old rows, and batches of concurrent requests share reads only within the tick. Each workspace's ids are read under that workspace's RLS scope.
+ * answers from old rows, and batches of concurrent requests share reads only within the tick.
+ * Each workspace's ids are read under that workspace's RLS scope.
  */
 export interface Loaders {
   agent: DataLoader<InWorkspace, Agent | null>;

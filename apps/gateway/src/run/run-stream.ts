@@ -104,18 +104,17 @@ export async function* runEventStream(
   workspaceId: string,
   runId: string,
   afterSeq: number,
-  /** The subscriber went away: stop now, even while waiting for the next event. */
-  ended?: AbortSignal,
+  /** Aborted when the subscriber goes away: the stream stops, even while waiting for an event. */
+  ended: AbortSignal = new AbortController().signal,
 ): AsyncGenerator<RunEventRow> {
   const waker = new Waker();
-  const stop = stopper(ended);
   const unsubscribe = listener.subscribe((n) => n.runId === runId && waker.signal(), waker.signal);
   try {
     await listener.start();
     let last = afterSeq;
     for (;;) {
-      await waker.wait(stop.signal);
-      if (stop.signal.aborted) return;
+      await waker.wait(ended);
+      if (ended.aborted) return;
       const notBefore = waker.signalledAt;
       for (;;) {
         const rows = await readEventsAfter(prisma, workspaceId, runId, last, notBefore);
@@ -135,20 +134,8 @@ export async function* runEventStream(
       }
     }
   } finally {
-    stop.abort();
     unsubscribe();
   }
-}
-
-/** A stream's own stop, aborted too when `ended` is (and then no longer listening to it). */
-function stopper(ended: AbortSignal | undefined): AbortController {
-  const stop = new AbortController();
-  if (!ended) return stop;
-  const onEnded = () => stop.abort();
-  if (ended.aborted) stop.abort();
-  else ended.addEventListener("abort", onEnded, { once: true });
-  stop.signal.addEventListener("abort", () => ended.removeEventListener("abort", onEnded), { once: true });
-  return stop;
 }
 
 /** `workspaceRuns(workspaceId)`: a run each time one of the workspace's runs changes status. */
@@ -156,12 +143,11 @@ export async function* workspaceRunStream(
   prisma: Db,
   listener: RunEventListener,
   workspaceId: string,
-  /** The subscriber went away: stop now, even while waiting. */
-  ended?: AbortSignal,
+  /** Aborted when the subscriber goes away: the stream stops, even while waiting. */
+  ended: AbortSignal = new AbortController().signal,
 ): AsyncGenerator<RunRow> {
   const queue: string[] = [];
   const waker = new Waker();
-  const stop = stopper(ended);
   const unsubscribe = listener.subscribe((n) => {
     if (n.workspaceId === workspaceId && n.runStatus) {
       queue.push(n.runId);
@@ -171,8 +157,8 @@ export async function* workspaceRunStream(
   try {
     await listener.start();
     for (;;) {
-      await waker.wait(stop.signal);
-      if (stop.signal.aborted) return;
+      await waker.wait(ended);
+      if (ended.aborted) return;
       while (queue.length) {
         const ids = [...new Set(queue.splice(0))];
         const rows = await readRunsById(prisma, workspaceId, ids);
@@ -180,7 +166,6 @@ export async function* workspaceRunStream(
       }
     }
   } finally {
-    stop.abort();
     unsubscribe();
   }
 }
