@@ -576,6 +576,74 @@ describe("row-level security", () => {
     expect((await page({ userId: null })).map((r) => r.id)).toEqual(prisma.map((r) => r.id));
   });
 
+  it("weft_runs_page reads only the rows of the page it answers, with the table's statistics or without", async () => {
+    // 400 runs, one in ten failed. A page is an index range scan that stops after it. Before, it
+    // read and sorted all of the workspace's runs where the table had no statistics yet (after a
+    // burst of runs), for a status, and for a later page.
+    const G = await seedTenant("g");
+    const base = Date.parse("2026-02-01T00:00:00Z");
+    await admin.run.createMany({
+      data: Array.from({ length: 400 }, (_, i) => ({
+        workspaceId: G.workspaceId,
+        agentId: G.agentId,
+        versionId: G.versionId,
+        createdAt: new Date(base + i * 1000),
+        status: i % 10 === 0 ? ("FAILED" as const) : ("SUCCEEDED" as const),
+      })),
+    });
+    const [middle] = await admin.run.findMany({
+      where: { workspaceId: G.workspaceId },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: 150,
+      take: 1,
+    });
+    // [agent, status, after at, after id]: all runs, an agent's, one status, a page further on.
+    const shapes: Record<string, [string | null, string | null, Date | null, string | null]> = {
+      all: [null, null, null, null],
+      agent: [G.agentId, null, null, null],
+      status: [null, "FAILED", null, null],
+      later: [null, null, middle!.createdAt, middle!.id],
+    };
+    const roles = ["VIEWER", "EDITOR", "ADMIN", "OWNER"];
+    const read = await withAdminClient(db.appUrl, async (c) => {
+      // Rows fetched through any of the table's indexes or by a bitmap scan, and rows scanned: the
+      // counts of this backend's transactions not yet reported, so a difference is what the calls read.
+      const rowsRead = async () => {
+        const { rows } = await c.query<{ n: string }>(
+          `SELECT pg_stat_get_xact_tuples_returned('"Run"'::regclass)
+                + sum(pg_stat_get_xact_tuples_fetched(oid)) AS n
+             FROM unnest(array_append(ARRAY(SELECT indexrelid FROM pg_index
+                                             WHERE indrelid = '"Run"'::regclass), '"Run"'::regclass)) AS oid`,
+        );
+        return Number(rows[0]!.n);
+      };
+      const counts: Record<string, number> = {};
+      for (const statistics of ["fresh", "analyzed"]) {
+        if (statistics === "analyzed") await withAdminClient(db.adminUrl, (a) => a.query('ANALYZE "Run"'));
+        for (const [name, shape] of Object.entries(shapes)) {
+          await c.query("BEGIN");
+          const before = await rowsRead();
+          // Ten calls: PL/pgSQL makes five custom plans before it may keep a generic one.
+          for (let i = 0; i < 10; i++) {
+            const { rowCount } = await c.query(
+              "SELECT * FROM weft_runs_page($1::uuid, $2::uuid, $3::text[], $4::uuid, $5::text, $6::timestamptz, $7::uuid, 21)",
+              [G.workspaceId, G.userId, roles, ...shape],
+            );
+            expect(rowCount).toBe(21);
+          }
+          counts[`${statistics} ${name}`] = (await rowsRead()) - before;
+          await c.query("COMMIT");
+        }
+      }
+      return counts;
+    });
+    // A page of 21 reads its 21 rows and at most one more per call; a status page reads newest
+    // first until it has 21 of that status (one run in ten). Before, most of these read all 400.
+    const bound = (shape: string) => 10 * (shape.endsWith("status") ? 21 * 10 + 1 : 22);
+    for (const [shape, n] of Object.entries(read))
+      expect({ shape, n: n <= bound(shape) }).toEqual({ shape, n: true });
+  });
+
   it("startRun's statements: the version only among the caller's workspaces, the run written only for a member with a role allowed", async () => {
     const E = await seedTenant("e");
     const F = await seedTenant("f");
