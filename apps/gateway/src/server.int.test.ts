@@ -79,6 +79,22 @@ describe("gateway over real HTTP and WebSocket", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("tells every cache not to store an answer, a signed-out one and a refused one included", async () => {
+    const answer = (body: string) =>
+      fetch(h.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body });
+    for (const body of [
+      '{"query":"{ __typename }"}',
+      '{"query":"{ me { id } }"}',
+      '{"query":"{ me { id "}',
+    ]) {
+      const response = await answer(body);
+      expect({ body, cacheControl: response.headers.get("cache-control") }).toEqual({
+        body,
+        cacheControl: "no-store",
+      });
+    }
+  });
+
   it("serves /healthz", async () => {
     const response = await fetch(new URL("/healthz", h.gateway.url));
     expect(response.status).toBe(200);

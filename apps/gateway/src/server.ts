@@ -3,6 +3,7 @@ import "reflect-metadata";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { Client } from "@temporalio/client";
@@ -163,6 +164,10 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
       { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
+      // No cache hints anywhere: every answer depends on its caller. Apollo's cache-control plugin
+      // (on by default) would only hook every field's resolution to arrive at "no-store", which
+      // is set below for every answer instead (bench/RESULTS.md, twelfth measurement).
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
@@ -175,6 +180,10 @@ export async function createGateway(env: EnvForGateway, options: GatewayOptions 
     // A list (not a string) so other origins get no CORS headers at all.
     cors<cors.CorsRequest>({ origin: [env.WEB_ORIGIN], maxAge: 600 }),
     express.json({ limit: "1mb" }),
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.setHeader("cache-control", "no-store");
+      next();
+    },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         ...(await contexts.fromHttp(req.headers, req.ip)),
