@@ -7,15 +7,15 @@
 -- two, so it read and sorted all of the workspace's runs. The same happened to the custom plan
 -- wherever the table had no statistics yet, such as right after a burst of runs.
 --
--- Now each shape (an agent's runs, one status, all) is a query of its own, the cursor is one row
--- comparison, which an index ending in ("createdAt", id) answers in the page's order, and the
+-- Now each shape (an agent's runs, one status, all) is a query of its own, and the cursor is one
+-- row comparison, which an index ending in ("createdAt", id) answers in the page's order. The
 -- function asks for generic plans with sorting off: an index range scan in the page's order that
 -- stops after the page, whatever the statistics say (with sorting on, a workspace the planner took
--- for small could still get "read all, then sort"). The first page's cursor is past every row ('infinity',
--- the largest uuid). A status page walks the workspace's runs newest first until it has its page:
--- under row-level security an enum comparison (not leakproof) cannot be an index condition, so
--- the ("workspaceId", status) index cannot serve it (nor did it before). Unchanged: the membership
--- check, the agent check, the order, the pages.
+-- for small could still get "read all, then sort"). The first page's cursor is past every row
+-- ('infinity', the largest uuid). A status page walks the workspace's runs newest first until it
+-- has its page: under row-level security an enum comparison (not leakproof) cannot be an index
+-- condition, so the ("workspaceId", status) index cannot serve it (nor did it before). Unchanged:
+-- the membership check, the agent check, the order, the pages.
 
 -- DropIndex
 DROP INDEX "Run_agentId_createdAt_idx";
