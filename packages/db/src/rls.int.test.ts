@@ -538,7 +538,10 @@ describe("row-level security", () => {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     });
     expect(prisma).toHaveLength(6);
-    expect(await page({})).toEqual(prisma);
+    // Whole rows but for input and output, which a page leaves out (the gateway reads them by id).
+    const summaries = prisma.map(({ input: _input, output: _output, ...row }) => row);
+    expect(prisma.filter((r) => r.input !== null)).toHaveLength(5);
+    expect(await page({})).toEqual(summaries);
     expect((await page({})).every((r) => r.workspaceId === C.workspaceId)).toBe(true);
 
     // Keyset pages of two, through the tie at the same millisecond, add up to the whole list.

@@ -61,8 +61,11 @@ export interface RunsPageQuery extends MemberCaller {
   limit: number;
 }
 
-/** A workspace's runs, newest first (`weft_runs_page`). */
-export async function readRunsPage(db: Db, q: RunsPageQuery): Promise<Run[]> {
+/** A run as a runs page has it: without its input and output, which can be large (read them by id). */
+export type RunSummaryRow = Omit<Run, "input" | "output">;
+
+/** A workspace's runs, newest first, without their input and output (`weft_runs_page`). */
+export async function readRunsPage(db: Db, q: RunsPageQuery): Promise<RunSummaryRow[]> {
   const rows = await query<SqlRun>(
     db,
     `SELECT * FROM weft_runs_page($1::uuid, $2::uuid, $3::text[], $4::uuid, $5::text, $6::timestamptz,
@@ -78,7 +81,10 @@ export async function readRunsPage(db: Db, q: RunsPageQuery): Promise<Run[]> {
       q.limit,
     ],
   );
-  return rows.map(runFromSql);
+  return rows.map(({ input: _input, output: _output, ...row }) => ({
+    ...row,
+    costUsd: new Prisma.Decimal(row.costUsd),
+  }));
 }
 
 export interface RunVersion {

@@ -1,3 +1,4 @@
+import { Prisma } from "@weft/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgent, EXAMPLE_GRAPH, insertRun, OPS } from "../testing/fixtures.ts";
 import {
@@ -403,6 +404,46 @@ describe("runs (read-only)", () => {
         },
       ],
     });
+  });
+});
+
+describe("runs: input and output", () => {
+  it("answers each run's input and output on a runs page, which reads them by id only when asked", async () => {
+    const agentId = await createAgent(h.gateway, owner.token, workspaceId);
+    const { publishAgent } = await ok<{ publishAgent: { id: string } }>(
+      h.gateway,
+      owner.token,
+      OPS.publishAgent,
+      { agentId },
+    );
+    const ids = { workspaceId, agentId, versionId: publishAgent.id };
+    const base = Date.parse("2026-03-01T00:00:00Z");
+    const runs: string[] = [];
+    for (let i = 0; i < 3; i++)
+      runs.push(await insertRun(h.admin, ids, { createdAt: new Date(base + i * 1000) }));
+    const outputs = [{ digest: "x".repeat(50_000) }, null, { items: [1, 2, 3] }];
+    for (const [i, id] of runs.entries()) {
+      await h.admin.run.update({ where: { id }, data: { output: outputs[i] ?? Prisma.DbNull } });
+    }
+    const page = await ok<{ runs: { edges: { node: { id: string; input: unknown; output: unknown } }[] } }>(
+      h.gateway,
+      owner.token,
+      `query ($w: ID!, $agentId: ID) { runs(workspaceId: $w, agentId: $agentId) { edges { node { id input output } } } }`,
+      { w: workspaceId, agentId },
+    );
+    expect(page.runs.edges.map((e) => e.node)).toEqual(
+      [...runs.keys()]
+        .reverse()
+        .map((i) => ({ id: runs[i], input: { subreddit: "typescript" }, output: outputs[i] })),
+    );
+    // A single run is read whole, as before.
+    const { run } = await ok<{ run: { input: unknown; output: unknown } }>(
+      h.gateway,
+      owner.token,
+      `query ($id: ID!) { run(id: $id) { input output } }`,
+      { id: runs[2] },
+    );
+    expect(run).toEqual({ input: { subreddit: "typescript" }, output: outputs[2] });
   });
 });
 

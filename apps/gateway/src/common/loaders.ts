@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
-import type { Agent, AgentVersion, Db, Schedule } from "@weft/db";
-import { readByIds } from "@weft/db/run-statements";
+import type { Agent, AgentVersion, Db, Run, Schedule } from "@weft/db";
+import { readByIds, readRunsById } from "@weft/db/run-statements";
 
 /** A row asked for by id inside the workspace it belongs to (the key RLS scopes by). */
 export interface InWorkspace {
@@ -18,6 +18,8 @@ export interface InWorkspace {
  * Each workspace's ids are read under that workspace's RLS scope.
  */
 export interface Loaders {
+  /** Whole runs, for the input and output that a runs page leaves out. */
+  run: DataLoader<InWorkspace, Run | null>;
   agent: DataLoader<InWorkspace, Agent | null>;
   version: DataLoader<InWorkspace, AgentVersion | null>;
   /** An agent's versions, newest first (the key's id is the agent's). */
@@ -28,6 +30,7 @@ export interface Loaders {
 
 export function createLoaders(prisma: Db): Loaders {
   return {
+    run: batched(prisma, readRunsById, byKey("id")),
     agent: batched(prisma, readByIds.agents, byKey("id")),
     version: batched(prisma, readByIds.versions, byKey("id")),
     versionsOf: batched(prisma, readByIds.versionsOf, listsBy("agentId")),

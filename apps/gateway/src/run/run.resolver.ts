@@ -6,7 +6,7 @@ import { inLocated, memberRead, notFound, refusalError } from "../auth/access.ts
 import { decodeCursor, pageSize, toPage } from "../common/pagination.ts";
 import { Agent, AgentVersion, toAgent, toAgentVersion } from "../agent/agent.type.ts";
 import { RunsArgs } from "./run.input.ts";
-import { NodeRun, Run, RunConnection, toNodeRun, toRun } from "./run.type.ts";
+import { NodeRun, Run, RunConnection, toNodeRun, toRun, toRunSummary } from "./run.type.ts";
 
 /** Read side of runs; starting, cancelling and retrying live with the Temporal client. */
 @Resolver(() => Run)
@@ -29,7 +29,7 @@ export class RunResolver {
         after: cursor,
         limit: size + 1,
       });
-      return toPage(rows.map(toRun), size, (run) => ({ at: run.createdAt, id: run.id }));
+      return toPage(rows.map(toRunSummary), size, (run) => ({ at: run.createdAt, id: run.id }));
     } catch (error) {
       throw error instanceof MemberRefusal ? refusalError(error, minRole, "Workspace") : error;
     }
@@ -42,6 +42,18 @@ export class RunResolver {
       if (!row) throw notFound("Run");
       return toRun(row);
     });
+  }
+
+  // Input and output, which a runs page leaves out (they can be large and lists rarely show them),
+  // are read by id for the runs that a query asks them of: one statement per page.
+  @FieldResolver()
+  async input(@Root() run: Run, @Ctx() ctx: GatewayContext): Promise<unknown> {
+    return run.summary ? ((await whole(ctx, run))?.input ?? null) : run.input;
+  }
+
+  @FieldResolver()
+  async output(@Root() run: Run, @Ctx() ctx: GatewayContext): Promise<unknown> {
+    return run.summary ? ((await whole(ctx, run))?.output ?? null) : run.output;
   }
 
   @FieldResolver(() => Agent)
@@ -65,4 +77,9 @@ export class RunResolver {
     );
     return rows.map(toNodeRun);
   }
+}
+
+/** The run's whole row (null if it is gone meanwhile). */
+function whole(ctx: GatewayContext, run: Run) {
+  return ctx.services.loaders.run.load({ workspaceId: run.workspaceId, id: run.id });
 }

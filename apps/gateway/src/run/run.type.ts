@@ -1,4 +1,5 @@
 import type { NodeRun as NodeRunRow, Run as RunRow } from "@weft/db";
+import type { RunSummaryRow } from "@weft/db/run-statements";
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { NodeRunStatus, RunStatus, RunTrigger } from "../common/enums.ts";
 import { PageInfo } from "../common/page-info.type.ts";
@@ -45,6 +46,8 @@ export class Run {
   workspaceId!: string;
   agentId!: string;
   versionId!: string;
+  /** Read from a runs page, which leaves input and output out: their resolvers read them by id. */
+  summary?: true;
 }
 
 @ObjectType("NodeRun")
@@ -125,6 +128,11 @@ export function toRun(row: RunRow): Run {
     versionId: row.versionId,
     createdAt: row.createdAt,
   };
+}
+
+/** A runs page's run: input and output unread until a query asks for them. */
+export function toRunSummary(row: RunSummaryRow): Run {
+  return { ...toRun({ ...row, input: null, output: null }), summary: true };
 }
 
 export function toNodeRun(row: NodeRunRow): NodeRun {
