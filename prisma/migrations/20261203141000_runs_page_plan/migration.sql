@@ -15,7 +15,13 @@
 -- ('infinity', the largest uuid). A status page walks the workspace's runs newest first until it
 -- has its page: under row-level security an enum comparison (not leakproof) cannot be an index
 -- condition, so the ("workspaceId", status) index cannot serve it (nor did it before). Unchanged:
--- the membership check, the agent check, the order, the pages.
+-- the membership check, the agent check, the order, and which runs each page holds.
+--
+-- And the page leaves each run's input and output out (answers both as NULL). A run's output holds
+-- its sinks' outputs, large ones resolved, and a list rarely shows either column (the web app's
+-- never does): with 21 runs of ~200 KB output each, a page took 37 ms and 27 ms of the gateway's
+-- CPU, against ~1.5 ms for small rows. The gateway reads them by id (weft_runs_by_id) only when a
+-- query asks for them.
 
 -- DropIndex
 DROP INDEX "Run_agentId_createdAt_idx";
@@ -45,6 +51,8 @@ DECLARE
   v_at timestamptz := coalesce(p_after_at, 'infinity');
   v_id uuid := coalesce(p_after_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff');
   v_status "RunStatus";
+  v_page refcursor;
+  v_run "Run";
 BEGIN
   PERFORM weft_require_member(p_workspace, p_user, p_roles);
   IF p_agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Agent" a WHERE a.id = p_agent) THEN
@@ -58,7 +66,7 @@ BEGIN
     v_status := p_status::"RunStatus";
   END IF;
   IF p_agent IS NOT NULL THEN
-    RETURN QUERY
+    OPEN v_page FOR
       SELECT * FROM "Run" r
        WHERE r."agentId" = p_agent AND r."workspaceId" = p_workspace
          AND (r."createdAt", r.id) < (v_at, v_id)
@@ -68,18 +76,26 @@ BEGIN
   ELSIF v_status IS NOT NULL THEN
     -- Newest first until a page is found: under row-level security an enum comparison (not
     -- leakproof) cannot be an index condition, so no index on the status would serve here.
-    RETURN QUERY
+    OPEN v_page FOR
       SELECT * FROM "Run" r
        WHERE r."workspaceId" = p_workspace AND r.status = v_status
          AND (r."createdAt", r.id) < (v_at, v_id)
        ORDER BY r."createdAt" DESC, r.id DESC
        LIMIT p_limit;
   ELSE
-    RETURN QUERY
+    OPEN v_page FOR
       SELECT * FROM "Run" r
        WHERE r."workspaceId" = p_workspace
          AND (r."createdAt", r.id) < (v_at, v_id)
        ORDER BY r."createdAt" DESC, r.id DESC
        LIMIT p_limit;
   END IF;
+  LOOP
+    FETCH v_page INTO v_run;
+    EXIT WHEN NOT FOUND;
+    v_run.input := NULL;
+    v_run.output := NULL;
+    RETURN NEXT v_run;
+  END LOOP;
+  CLOSE v_page;
 END $$;
