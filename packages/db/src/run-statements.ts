@@ -81,10 +81,10 @@ export async function readRunsPage(db: Db, q: RunsPageQuery): Promise<RunSummary
       q.limit,
     ],
   );
-  return rows.map(({ input: _input, output: _output, ...row }) => ({
-    ...row,
-    costUsd: new Prisma.Decimal(row.costUsd),
-  }));
+  return rows.map((row) => {
+    const { input: _input, output: _output, ...summary } = runFromSql(row);
+    return summary;
+  });
 }
 
 export interface RunVersion {

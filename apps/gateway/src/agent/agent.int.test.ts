@@ -318,16 +318,22 @@ describe("publishing", () => {
   });
 });
 
+/** A new agent of the workspace with version 1 published: the ids a run row needs. */
+async function publishedAgent() {
+  const agentId = await createAgent(h.gateway, owner.token, workspaceId);
+  const { publishAgent } = await ok<{ publishAgent: { id: string } }>(
+    h.gateway,
+    owner.token,
+    OPS.publishAgent,
+    { agentId },
+  );
+  return { workspaceId, agentId, versionId: publishAgent.id };
+}
+
 describe("runs (read-only)", () => {
   it("pages newest first with opaque cursors, filters by agent and status, caps first at 100", async () => {
-    const agentId = await createAgent(h.gateway, owner.token, workspaceId);
-    const { publishAgent } = await ok<{ publishAgent: { id: string } }>(
-      h.gateway,
-      owner.token,
-      OPS.publishAgent,
-      { agentId },
-    );
-    const ids = { workspaceId, agentId, versionId: publishAgent.id };
+    const ids = await publishedAgent();
+    const { agentId } = ids;
     const base = Date.parse("2026-01-01T00:00:00Z");
     const created: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -391,7 +397,7 @@ describe("runs (read-only)", () => {
       tokens: 120,
       costUsd: 0.0015,
       agent: { id: agentId },
-      version: { id: publishAgent.id, number: 1 },
+      version: { id: ids.versionId, number: 1 },
       nodeRuns: [
         {
           nodeId: "fetch",
@@ -408,15 +414,8 @@ describe("runs (read-only)", () => {
 });
 
 describe("runs: input and output", () => {
-  it("answers each run's input and output on a runs page, which reads them by id only when asked", async () => {
-    const agentId = await createAgent(h.gateway, owner.token, workspaceId);
-    const { publishAgent } = await ok<{ publishAgent: { id: string } }>(
-      h.gateway,
-      owner.token,
-      OPS.publishAgent,
-      { agentId },
-    );
-    const ids = { workspaceId, agentId, versionId: publishAgent.id };
+  it("answers each run's input and output on a runs page (read by id) as the rows hold them", async () => {
+    const ids = await publishedAgent();
     const base = Date.parse("2026-03-01T00:00:00Z");
     const runs: string[] = [];
     for (let i = 0; i < 3; i++)
@@ -429,7 +428,7 @@ describe("runs: input and output", () => {
       h.gateway,
       owner.token,
       `query ($w: ID!, $agentId: ID) { runs(workspaceId: $w, agentId: $agentId) { edges { node { id input output } } } }`,
-      { w: workspaceId, agentId },
+      { w: workspaceId, agentId: ids.agentId },
     );
     expect(page.runs.edges.map((e) => e.node)).toEqual(
       [...runs.keys()]
