@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrisma } from "./client.ts";
+import { createPrisma, sqlPool } from "./client.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
-import { NodeWriteError } from "./node-writes.ts";
+import { NodeWriteBatcher, NodeWriteError } from "./node-writes.ts";
 import { beginNodeAttempt, nodeWrites, succeedNodeAttempt } from "./run-events.ts";
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "./testing.ts";
 
@@ -84,6 +84,50 @@ test("a burst of node writes goes out in a few statements, each with its own out
     expect(
       rows.every((r) => r.status === "SUCCEEDED" && (r.output as { nodeId: string }).nodeId === r.nodeId),
     ).toBe(true);
+  }
+});
+
+test("a run's writes are never in two statements at once, while other runs' writes go out beside them", async () => {
+  const runs = await Promise.all([seedRun(), seedRun(), seedRun()]);
+  const pool = sqlPool(app);
+  // The batcher on a pool that notes, per statement, which runs it carries and how many are out.
+  const out = new Map<string, number>();
+  let most = 0;
+  let mostPerRun = 0;
+  const watched = {
+    query: async (text: string, values: [string]) => {
+      const mine = [...new Set((JSON.parse(values[0]) as Array<{ runId: string }>).map((op) => op.runId))];
+      for (const r of mine) out.set(r, (out.get(r) ?? 0) + 1);
+      mostPerRun = Math.max(mostPerRun, ...mine.map((r) => out.get(r)!));
+      most = Math.max(most, [...out.values()].filter((n) => n > 0).length);
+      try {
+        return await pool.query(text, values);
+      } finally {
+        for (const r of mine) out.set(r, out.get(r)! - 1);
+      }
+    },
+  };
+  const batcher = new NodeWriteBatcher(watched as unknown as typeof pool);
+  const op = (run: { workspaceId: string; runId: string }, nodeId: string) => ({
+    kind: "begin" as const,
+    ...run,
+    nodeId,
+    attempt: 1,
+    maxAttempts: 1,
+    item: false,
+    reads: [],
+  });
+  const nodes = Array.from({ length: 40 }, (_, i) => `n${i}`);
+  const begun = await Promise.all(nodes.flatMap((n) => runs.map((run) => batcher.write(op(run, n)))));
+  expect(begun.every((b) => (b as { done: boolean }).done === false)).toBe(true);
+  expect(mostPerRun).toBe(1);
+  // The other runs did not wait for one run's statement: several runs had one out at once.
+  expect(most).toBeGreaterThan(1);
+  // 120 writes, each run's after its first batched behind it: a few statements per run.
+  expect(batcher.statements).toBeLessThanOrEqual(3 * 4);
+  for (const run of runs) {
+    const events = await admin.runEvent.findMany({ where: { runId: run.runId }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => [e.seq, e.type])).toEqual(nodes.map((_, i) => [i + 1, "node.started"]));
   }
 });
 

@@ -142,7 +142,7 @@ export async function succeedNodeAttempt(
     costUsd: String(a.costUsd),
     durationMs: Math.round(a.durationMs),
   };
-  await nodeWrites(db).write(`${JSON.stringify(op).slice(0, -1)},"output":${output}}`);
+  await nodeWrites(db).write(`${JSON.stringify(op).slice(0, -1)},"output":${output}}`, a.runId);
 }
 
 const batchers = new WeakMap<Db, NodeWriteBatcher>();
