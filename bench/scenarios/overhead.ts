@@ -115,10 +115,11 @@ async function compare(
   const also: number[] = [];
   // CPU per run by process class ("bench" holds both workers, which run in this process).
   const cpu = { weft: new Map<CpuClass, number>(), raw: new Map<CpuClass, number>() };
+  const alsoCpu = new Map<CpuClass, number>();
   for (let i = 0; i < ctx.options.iterations; i++) {
     weftAll.push(await withCpu(cpu.weft, timeWeft));
     rawAll.push(await withCpu(cpu.raw, () => timeRaw()));
-    if (rawAlso) also.push(await timeRaw(rawAlso));
+    if (rawAlso) also.push(await withCpu(alsoCpu, () => timeRaw(rawAlso)));
   }
   await checkWeft();
   const n = ctx.options.iterations;
@@ -131,6 +132,7 @@ async function compare(
     cpu: [
       `CPU per run, weft: ${cpuText(cpu.weft, n, "ms")} (both workers run in "bench")`,
       `CPU per run, raw: ${cpuText(cpu.raw, n, "ms")}`,
+      ...(rawAlso ? [`CPU per run, ${rawAlso}: ${cpuText(alsoCpu, n, "ms")}`] : []),
       cpuBound(cpu, { weft: sum(weftAll) / 1000, raw: sum(rawAll) / 1000 }, n, "run"),
     ],
   };
