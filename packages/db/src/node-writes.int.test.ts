@@ -70,7 +70,7 @@ test("a burst of node writes goes out in a few statements, each with its own out
   for (const b of begun)
     expect(b).toMatchObject({ done: false, failedAttempts: 0, scope: { input: { n: 1 } } });
   await Promise.all(nodes.flatMap((n) => [succeed(one, n), succeed(two, n)]));
-  // 240 writes at once: at most four statements out at a time, the rest batched behind them.
+  // 240 writes at once: one statement per run out at a time, the rest batched behind it.
   const statements = nodeWrites(app).statements - before;
   expect(statements).toBeGreaterThan(1);
   expect(statements).toBeLessThan(40);
