@@ -108,8 +108,20 @@ test("a chain runs end to end, records every node, and numbers events without ga
     ["run.succeeded", null],
   ]);
   expect(await localActivities(runId)).toEqual([]);
+  // One patch marker and one search-attribute upsert (a visibility write on the server) however
+  // many patched behaviours the run has (CURRENT_RUN_PATCH); four of each before it.
+  expect(await patchRecords(runId)).toEqual({ markers: 1, upserts: 1 });
   expect((await h.load(runId)).result).toMatchObject({ status: "SUCCEEDED", output: run.output });
 });
+
+/** How many patch markers and search-attribute upserts a run's workflow recorded. */
+async function patchRecords(runId: string): Promise<{ markers: number; upserts: number }> {
+  const events = (await h.client.workflow.getHandle(runWorkflowId(runId)).fetchHistory()).events ?? [];
+  return {
+    markers: events.filter((e) => e.markerRecordedEventAttributes?.markerName === "core_patch").length,
+    upserts: events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length,
+  };
+}
 
 /** The activity types of the local activities a run's workflow recorded, in order. */
 async function localActivities(runId: string): Promise<string[]> {

@@ -72,6 +72,15 @@ const SINK_FINISHES_RUN_PATCH = "sink-finishes-run";
  */
 const WAKE_LOOP_PATCH = "wake-loop-directly";
 
+/**
+ * One marker for the four behaviours above on runs started since: each `patched()` that returns
+ * true records a marker and upserts the TemporalChangeVersion search attribute, a visibility write
+ * on the server (four per run cost the Temporal server 4-9 ms more CPU than one, per 3-activity run;
+ * bench/RESULTS.md, fourteenth measurement). A run recorded before it calls the four patches one
+ * by one, as it did then (histories/*.v5.json and older).
+ */
+const CURRENT_RUN_PATCH = "run-behaviours-2026-12";
+
 /** Control types the workflow interprets itself (they wait, fan out or start children). */
 const WORKFLOW_CONTROL = new Set(["delay", "approval", "foreach", "subagent"]);
 const FALLBACK_RETRY: RetryPolicy = { maxAttempts: 1, initialIntervalMs: 1000, backoff: 1 };
@@ -302,14 +311,17 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
     }
   };
 
-  const runBookkeeping = patched(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : bookkeeping;
+  const current = patched(CURRENT_RUN_PATCH);
+  /** Whether this run has the patched behaviour: every run since CURRENT_RUN_PATCH has them all. */
+  const hasPatch = (patch: string) => current || patched(patch);
+  const runBookkeeping = hasPatch(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : bookkeeping;
   const roots = graph.nodes.filter((n) => (incoming.get(n.id) ?? []).length === 0);
   /** The nodes whose start also starts the run; empty: the run starts by itself, first. */
   const startingNodes = new Set<string>(
     !input.reuseFromRunId &&
       roots.length > 0 &&
       roots.every((n) => !WORKFLOW_CONTROL.has(n.type)) &&
-      patched(FIRST_NODES_START_RUN_PATCH)
+      hasPatch(FIRST_NODES_START_RUN_PATCH)
       ? roots.map((n) => n.id)
       : [],
   );
@@ -317,10 +329,12 @@ export async function runAgent(input: RunAgentInput): Promise<RunResult> {
   const onlySink = sinks.length === 1 ? graph.nodes.find((n) => n.id === sinks[0])! : null;
   /** The node whose success also finishes the run; null: the run finishes by itself, last. */
   const finishingNode =
-    onlySink && !WORKFLOW_CONTROL.has(onlySink.type) && patched(SINK_FINISHES_RUN_PATCH) ? onlySink.id : null;
+    onlySink && !WORKFLOW_CONTROL.has(onlySink.type) && hasPatch(SINK_FINISHES_RUN_PATCH)
+      ? onlySink.id
+      : null;
   /** The run's finish as the finishing node recorded it. */
   let finished: RunResult | null = null;
-  const wakeLoop = patched(WAKE_LOOP_PATCH);
+  const wakeLoop = hasPatch(WAKE_LOOP_PATCH);
   try {
     if (startingNodes.size === 0) {
       const { workflowId, runId: temporalRunId } = workflowInfo();
