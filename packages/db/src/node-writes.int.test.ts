@@ -157,6 +157,46 @@ test("a failing write fails alone, and another workspace's run stays invisible i
   expect(settled[41]).toEqual({ status: "fulfilled", value: { missing: true } });
   expect(await admin.nodeRun.count({ where: { runId: other.runId } })).toBe(0);
   expect(await admin.nodeRun.count({ where: { runId: run.runId } })).toBe(40);
+  // The batch that held the failing write rolled back and its writes went again alone: each
+  // recorded once, the events still gap-free.
+  const events = await admin.runEvent.findMany({ where: { runId: run.runId }, orderBy: { seq: "asc" } });
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(events.filter((e) => e.type === "node.started")).toHaveLength(40);
+});
+
+test("a batch that fails for a reason of the server's, not a write's, rejects every write in it once", async () => {
+  const run = await seedRun();
+  const pool = sqlPool(app);
+  let calls = 0;
+  // The real pool, whose first statement is answered as if the server were shutting down.
+  const failingOnce = {
+    query: async (text: string, values: [string]) => {
+      calls += 1;
+      if (calls === 1)
+        throw Object.assign(new Error("terminating connection due to administrator command"), {
+          code: "57P01",
+        });
+      return pool.query(text, values);
+    },
+  };
+  const batcher = new NodeWriteBatcher(failingOnce as unknown as typeof pool);
+  const op = (nodeId: string) => ({
+    kind: "begin" as const,
+    ...run,
+    nodeId,
+    attempt: 1,
+    maxAttempts: 1,
+    item: false,
+    reads: [],
+  });
+  const settled = await Promise.allSettled(["a", "b", "c"].map((n) => batcher.write(op(n))));
+  // The first statement carried "a" alone (nothing was waiting); "b" and "c" went in the next.
+  expect(settled[0]).toMatchObject({ status: "rejected", reason: { code: "57P01" } });
+  expect((settled[0] as PromiseRejectedResult).reason).not.toBeInstanceOf(NodeWriteError);
+  expect(settled.slice(1).every((s) => s.status === "fulfilled")).toBe(true);
+  // Not split and sent again: the caller (a Temporal activity) retries.
+  expect(calls).toBe(2);
+  expect(await admin.nodeRun.count({ where: { runId: run.runId } })).toBe(2);
 });
 
 test("only the attempt that holds a node records it: an attempt Temporal gave up on neither takes it back nor succeeds", async () => {
