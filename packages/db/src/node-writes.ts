@@ -15,12 +15,12 @@ import type pg from "pg";
  * not wait for it: they go out in the other statements.
  *
  * Each write keeps its own outcome: a failing one rejects only its caller's promise. A batch is one
- * transaction with no savepoint per write (a savepoint each made every write a subtransaction, whose
- * row locks on the run PostgreSQL had to track as multixacts: a fifth of its CPU in a fan-out,
- * sixteenth measurement), so when a write fails the whole batch rolls back and each of its writes
- * is sent again on its own: the failing one then fails alone, the others succeed. Failures are rare
- * (a run deleted or cancelled under its nodes), so the second round trip is too. This is group
- * commit done in the client; no library does it for pg, and it is one queue.
+ * transaction with no savepoint per write (a savepoint each made every write a subtransaction,
+ * whose row locks PostgreSQL had to track as multixacts; bench/RESULTS.md, sixteenth measurement),
+ * so when a write fails the whole batch rolls back and each of its writes is sent again on its
+ * own: the failing one then fails alone, the others succeed. Failures are rare (a run deleted
+ * under its nodes), and so is the second round trip. This is group commit done in the client; no
+ * library does it for pg, and it is one queue.
  */
 const MAX_IN_FLIGHT = 4;
 /** Writes per statement, and the JSON size past which a batch is cut (outputs can be 256 KB). */

@@ -22,11 +22,11 @@ DROP INDEX "RunEvent_workspaceId_idx";
 -- A batch of node writes is one transaction with no savepoint per write. A savepoint each made
 -- every write a subtransaction; each locked the run's row again under its own transaction id,
 -- which PostgreSQL records as a multixact, and visibility checks scanned the growing list of
--- subtransactions (about a fifth of PostgreSQL's CPU in a 100-way fan-out; bench/RESULTS.md,
--- sixteenth measurement). Now any failing write raises and rolls the whole batch back, and the
--- client (packages/db/src/node-writes.ts) sends each of its writes again alone, so only the
--- failing one fails. Results are kept in an array (appending to a jsonb object copied it whole
--- for every write), and a run is started once per batch, not by every first node in it.
+-- subtransactions (bench/RESULTS.md, sixteenth measurement). Now any failing write raises and
+-- rolls the whole batch back, and the client (packages/db/src/node-writes.ts) sends each of its
+-- writes again alone, so only the failing one fails. Results are kept in an array (appending to a
+-- jsonb object copied it whole for every write), and a run is started once per batch, not by
+-- every first node in it.
 CREATE OR REPLACE FUNCTION weft_node_writes(p_ops jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v record;
