@@ -38,8 +38,19 @@ async function seedRun(
   return { workspaceId, runId: run.id };
 }
 
+/** A first attempt's start, as the batcher carries it. */
+const beginOp = (run: { workspaceId: string; runId: string }, nodeId: string) => ({
+  kind: "begin" as const,
+  ...run,
+  nodeId,
+  attempt: 1,
+  maxAttempts: 1,
+  item: false,
+  reads: [],
+});
+
 const begin = (run: { workspaceId: string; runId: string }, nodeId: string) =>
-  beginNodeAttempt(app, { ...run, nodeId, attempt: 1, maxAttempts: 1, item: false, reads: [] });
+  beginNodeAttempt(app, beginOp(run, nodeId));
 
 const succeed = (
   run: { workspaceId: string; runId: string },
@@ -108,17 +119,8 @@ test("a run's writes are never in two statements at once, while other runs' writ
     },
   };
   const batcher = new NodeWriteBatcher(watched as unknown as typeof pool);
-  const op = (run: { workspaceId: string; runId: string }, nodeId: string) => ({
-    kind: "begin" as const,
-    ...run,
-    nodeId,
-    attempt: 1,
-    maxAttempts: 1,
-    item: false,
-    reads: [],
-  });
   const nodes = Array.from({ length: 40 }, (_, i) => `n${i}`);
-  const begun = await Promise.all(nodes.flatMap((n) => runs.map((run) => batcher.write(op(run, n)))));
+  const begun = await Promise.all(nodes.flatMap((n) => runs.map((run) => batcher.write(beginOp(run, n)))));
   expect(begun.every((b) => (b as { done: boolean }).done === false)).toBe(true);
   expect(mostPerRun).toBe(1);
   // The other runs did not wait for one run's statement: several runs had one out at once.
@@ -180,16 +182,7 @@ test("a batch that fails for a reason of the server's, not a write's, rejects ev
     },
   };
   const batcher = new NodeWriteBatcher(failingOnce as unknown as typeof pool);
-  const op = (nodeId: string) => ({
-    kind: "begin" as const,
-    ...run,
-    nodeId,
-    attempt: 1,
-    maxAttempts: 1,
-    item: false,
-    reads: [],
-  });
-  const settled = await Promise.allSettled(["a", "b", "c"].map((n) => batcher.write(op(n))));
+  const settled = await Promise.allSettled(["a", "b", "c"].map((n) => batcher.write(beginOp(run, n))));
   // The first statement carried "a" alone (nothing was waiting); "b" and "c" went in the next.
   expect(settled[0]).toMatchObject({ status: "rejected", reason: { code: "57P01" } });
   expect((settled[0] as PromiseRejectedResult).reason).not.toBeInstanceOf(NodeWriteError);
