@@ -545,15 +545,17 @@ describe("row-level security", () => {
     expect((await page({})).every((r) => r.workspaceId === C.workspaceId)).toBe(true);
 
     // Keyset pages of two, through the tie at the same millisecond, add up to the whole list.
-    const seen: string[] = [];
-    let after: RunsPageQuery["after"] = null;
-    for (;;) {
-      const rows = await page({ limit: 2, after });
-      seen.push(...rows.map((r) => r.id));
-      if (rows.length < 2) break;
-      after = { at: rows[1]!.createdAt, id: rows[1]!.id };
-    }
-    expect(seen).toEqual(prisma.map((r) => r.id));
+    const pagesOfTwo = async (q: Partial<RunsPageQuery>) => {
+      const seen: string[] = [];
+      let after: RunsPageQuery["after"] = null;
+      for (;;) {
+        const rows = await page({ ...q, limit: 2, after });
+        seen.push(...rows.map((r) => r.id));
+        if (rows.length < 2) return seen;
+        after = { at: rows[1]!.createdAt, id: rows[1]!.id };
+      }
+    };
+    expect(await pagesOfTwo({})).toEqual(prisma.map((r) => r.id));
 
     expect((await page({ status: "FAILED" })).map((r) => r.id)).toEqual(
       prisma.filter((r) => r.status === "FAILED").map((r) => r.id),
@@ -567,15 +569,7 @@ describe("row-level security", () => {
     expect(succeeded).toHaveLength(4);
     expect(await page({ status: "SUCCEEDED" })).toEqual(succeeded);
     expect(await page({ status: "SUCCEEDED", agentId: C.agentId })).toEqual(succeeded);
-    const seenOfStatus: string[] = [];
-    after = null;
-    for (;;) {
-      const rows = await page({ status: "SUCCEEDED", limit: 2, after });
-      seenOfStatus.push(...rows.map((r) => r.id));
-      if (rows.length < 2) break;
-      after = { at: rows[1]!.createdAt, id: rows[1]!.id };
-    }
-    expect(seenOfStatus).toEqual(succeeded.map((r) => r.id));
+    expect(await pagesOfTwo({ status: "SUCCEEDED" })).toEqual(succeeded.map((r) => r.id));
     // A status that is none, or that tries to end the literal, matches no run.
     expect(await page({ status: "RUNNING" })).toEqual([]);
     expect(await page({ status: "succeeded" })).toEqual([]);
