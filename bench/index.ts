@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from "@temporalio/worker";
 import { loadStackEnv } from "@weft/devstack/env";
 import { startInfra } from "@weft/devstack/stack";
+import { DEV_TRANSFER_POLL_RPS, TEMPORAL_CLI_VERSION } from "@weft/devstack/temporal";
 import { root } from "../scripts/lib/apps.ts";
 import { BenchContext } from "./lib/context.ts";
 import {
@@ -89,7 +90,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-const machine = machineFacts(ctx.settings);
+const machine = machineFacts(
+  ctx.settings,
+  `dev server, temporal CLI ${TEMPORAL_CLI_VERSION}, in-memory; ` +
+    `history.transferProcessorMaxPollRPS=${env.TEMPORAL_DEV_TRANSFER_POLL_RPS ?? DEV_TRANSFER_POLL_RPS}`,
+);
 console.log(`\n${machineText(machine)}\n`);
 const reports: ScenarioReport[] = [];
 for (const scenario of selected) {
@@ -144,6 +149,7 @@ const md = [
     `worker settings ${Object.entries(machine.workerSettings)
       .map(([k, v]) => `${k}=${v}`)
       .join(", ")}; ` +
+    `Temporal ${machine.temporal}; ` +
     `--iterations ${iterations}; ${Math.round(totalSeconds)} s in all.`,
   "",
   ...reports.flatMap((r) => [

@@ -99,9 +99,11 @@ export interface MachineFacts {
   platform: string;
   loadAvgAtStart: number[];
   workerSettings: Record<string, number>;
+  /** The Temporal server both Weft and the baselines run on, and its settings that differ from Temporal's. */
+  temporal: string;
 }
 
-export function machineFacts(workerSettings: Record<string, number>): MachineFacts {
+export function machineFacts(workerSettings: Record<string, number>, temporal: string): MachineFacts {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
@@ -112,6 +114,7 @@ export function machineFacts(workerSettings: Record<string, number>): MachineFac
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     loadAvgAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
     workerSettings,
+    temporal,
   };
 }
 
@@ -124,6 +127,7 @@ export function machineText(m: MachineFacts): string {
     `worker        ${Object.entries(m.workerSettings)
       .map(([k, v]) => `${k}=${v}`)
       .join(", ")} (Weft and raw workers alike)`,
+    `temporal      ${m.temporal}`,
   ].join("\n");
 }
 

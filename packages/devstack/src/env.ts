@@ -22,6 +22,8 @@ const StackEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
+  /** Dev server only: history.transferProcessorMaxPollRPS (temporal.ts, DEV_TRANSFER_POLL_RPS). */
+  TEMPORAL_DEV_TRANSFER_POLL_RPS: z.coerce.number().int().min(1).max(100_000).optional(),
   GATEWAY_PORT: port(4000),
   WEB_PORT: port(3000),
   WEFT_AUTH_SECRET: z.string().min(32).optional(),

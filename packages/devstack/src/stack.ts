@@ -67,6 +67,9 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
         port: opts.ephemeral ? await freePort() : env.TEMPORAL_PORT,
         uiPort: opts.ephemeral || opts.ui === false ? null : env.TEMPORAL_UI_PORT,
         namespace: env.TEMPORAL_NAMESPACE,
+        ...(env.TEMPORAL_DEV_TRANSFER_POLL_RPS
+          ? { transferPollRps: env.TEMPORAL_DEV_TRANSFER_POLL_RPS }
+          : {}),
       });
       stops.push(temporal.stop);
       temporalAddress = temporal.address;

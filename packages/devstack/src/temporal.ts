@@ -68,8 +68,21 @@ export function ensureTemporalCli(toolsDir: string, log: (line: string) => void 
   );
 }
 
+/**
+ * How many times a second the dev server's history service may read newly created transfer tasks:
+ * a workflow task after an activity completes, an activity task after a workflow task. Temporal's
+ * default (20) holds each such task until the reader's next permitted read, and the dev server has
+ * a single shard for every workflow, so each step of a run waited 30-35 ms for it: a chain of no-op
+ * activities took about 51 ms per step, in raw Temporal and in Weft alike. At 200 a step takes
+ * 12-20 ms here (bench/RESULTS.md, nineteenth measurement). A cluster of your own
+ * (TEMPORAL_ADDRESS) keeps its operator's dynamic config; this is the same setting there.
+ */
+export const DEV_TRANSFER_POLL_RPS = 200;
+
 export interface TemporalOptions {
   cli: string;
+  /** history.transferProcessorMaxPollRPS for this server; default DEV_TRANSFER_POLL_RPS. */
+  transferPollRps?: number;
   /** SQLite file; omitted = in-memory (tests). */
   dbFile?: string;
   host?: string;
@@ -87,20 +100,27 @@ export interface RunningTemporal {
   stop(): Promise<void>;
 }
 
+/** The `temporal` CLI's arguments for a dev server with these options. */
+export function devServerArgs(opts: Omit<TemporalOptions, "cli" | "log">): string[] {
+  const host = opts.host ?? "127.0.0.1";
+  const args = ["server", "start-dev", "--ip", host, "--port", String(opts.port), "--log-level", "warn"];
+  if (opts.dbFile) args.push("--db-filename", opts.dbFile);
+  if (opts.uiPort === null) args.push("--headless");
+  else args.push("--ui-port", String(opts.uiPort), "--ui-disable-news-fetch");
+  if (opts.namespace && opts.namespace !== "default") args.push("--namespace", opts.namespace);
+  const rps = opts.transferPollRps ?? DEV_TRANSFER_POLL_RPS;
+  args.push("--dynamic-config-value", `history.transferProcessorMaxPollRPS=${rps}`);
+  return args;
+}
+
 /** Starts `temporal server start-dev`, resolving once its frontend answers gRPC. */
 export async function startTemporal(opts: TemporalOptions): Promise<RunningTemporal> {
   const host = opts.host ?? "127.0.0.1";
   await assertPortFree(opts.port, "Temporal frontend", "TEMPORAL_PORT");
   if (opts.uiPort !== null) await assertPortFree(opts.uiPort, "Temporal UI", "TEMPORAL_UI_PORT");
 
-  const args = ["server", "start-dev", "--ip", host, "--port", String(opts.port), "--log-level", "warn"];
-  if (opts.dbFile) {
-    fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
-    args.push("--db-filename", opts.dbFile);
-  }
-  if (opts.uiPort === null) args.push("--headless");
-  else args.push("--ui-port", String(opts.uiPort), "--ui-disable-news-fetch");
-  if (opts.namespace && opts.namespace !== "default") args.push("--namespace", opts.namespace);
+  if (opts.dbFile) fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+  const args = devServerArgs(opts);
 
   const child = spawn(opts.cli, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
