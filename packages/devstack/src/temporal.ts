@@ -73,9 +73,10 @@ export function ensureTemporalCli(toolsDir: string, log: (line: string) => void 
  * a workflow task after an activity completes, an activity task after a workflow task. Temporal's
  * default (20) holds each such task until the reader's next permitted read, and the dev server has
  * a single shard for every workflow, so each step of a run waited 30-35 ms for it: a chain of no-op
- * activities took about 51 ms per step, in raw Temporal and in Weft alike. At 200 a step takes
- * 12-20 ms here (bench/RESULTS.md, nineteenth measurement). A cluster of your own
- * (TEMPORAL_ADDRESS) keeps its operator's dynamic config; this is the same setting there.
+ * activities took about 51 ms per step, in raw Temporal and in Weft alike. At 200 a raw step
+ * takes 10-12 ms here and a Weft node 15-20 ms (bench/RESULTS.md, nineteenth measurement). A
+ * cluster of your own (TEMPORAL_ADDRESS) keeps its operator's dynamic config; the same setting
+ * applies to each of its shards.
  */
 export const DEV_TRANSFER_POLL_RPS = 200;
 
