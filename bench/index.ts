@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from "@temporalio/worker";
 import { loadStackEnv } from "@weft/devstack/env";
 import { startInfra } from "@weft/devstack/stack";
-import { DEV_TRANSFER_POLL_RPS, TEMPORAL_CLI_VERSION } from "@weft/devstack/temporal";
+import { TEMPORAL_CLI_VERSION } from "@weft/devstack/temporal";
 import { root } from "../scripts/lib/apps.ts";
 import { BenchContext } from "./lib/context.ts";
 import {
@@ -92,8 +92,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 const machine = machineFacts(
   ctx.settings,
-  `dev server, temporal CLI ${TEMPORAL_CLI_VERSION}, in-memory; ` +
-    `history.transferProcessorMaxPollRPS=${env.TEMPORAL_DEV_TRANSFER_POLL_RPS ?? DEV_TRANSFER_POLL_RPS}`,
+  `dev server, temporal CLI ${TEMPORAL_CLI_VERSION}, in-memory; ${infra.temporalDevConfig?.join(", ") ?? ""}`,
 );
 console.log(`\n${machineText(machine)}\n`);
 const reports: ScenarioReport[] = [];

@@ -15,6 +15,8 @@ export interface Infra {
   temporalAddress: string;
   temporalNamespace: string;
   temporalUiUrl: string | null;
+  /** The dev server's dynamic config ("key=value") when this process started it; else null. */
+  temporalDevConfig: string[] | null;
   /** Stops what this process started (in reverse order); external services are left alone. */
   stop(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
 
     let temporalAddress = opts.ephemeral ? undefined : env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | null = null;
+    let temporalDevConfig: string[] | null = null;
     if (!temporalAddress) {
       const cli = ensureTemporalCli(env.toolsDir, log);
       const temporal = await startTemporal({
@@ -67,13 +70,12 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
         port: opts.ephemeral ? await freePort() : env.TEMPORAL_PORT,
         uiPort: opts.ephemeral || opts.ui === false ? null : env.TEMPORAL_UI_PORT,
         namespace: env.TEMPORAL_NAMESPACE,
-        ...(env.TEMPORAL_DEV_TRANSFER_POLL_RPS
-          ? { transferPollRps: env.TEMPORAL_DEV_TRANSFER_POLL_RPS }
-          : {}),
+        transferPollRps: env.TEMPORAL_DEV_TRANSFER_POLL_RPS,
       });
       stops.push(temporal.stop);
       temporalAddress = temporal.address;
       temporalUiUrl = temporal.uiUrl;
+      temporalDevConfig = temporal.dynamicConfig;
       log(`temporal dev server ready on ${temporal.address}`);
     }
 
@@ -89,6 +91,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
       temporalAddress,
       temporalNamespace: env.TEMPORAL_NAMESPACE,
       temporalUiUrl,
+      temporalDevConfig,
       stop: stopAll,
     };
   } catch (err) {

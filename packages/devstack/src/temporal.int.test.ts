@@ -5,7 +5,7 @@ import path from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { afterAll, expect, test } from "vitest";
 import { freePort } from "./ports.ts";
-import { ensureTemporalCli, startTemporal } from "./temporal.ts";
+import { DEV_TRANSFER_POLL_RPS, ensureTemporalCli, startTemporal } from "./temporal.ts";
 
 const toolsDir = path.resolve(import.meta.dirname, "../../../.tools");
 const cli = process.env.TEMPORAL_CLI ?? ensureTemporalCli(toolsDir, () => {});
@@ -18,6 +18,7 @@ test("the dev server keeps its data across a restart", async () => {
   const workflowId = `kept-${Date.now()}`;
 
   const first = await startTemporal({ cli, dbFile, port, uiPort: null });
+  expect(first.dynamicConfig).toEqual([`history.transferProcessorMaxPollRPS=${DEV_TRANSFER_POLL_RPS}`]);
   let connection = await Connection.connect({ address: first.address });
   // No worker polls this queue: the workflow simply stays open, which is what we want to find again.
   await new Client({ connection }).workflow.start("anything", { taskQueue: "nobody-polls", workflowId });

@@ -97,8 +97,15 @@ export interface TemporalOptions {
 export interface RunningTemporal {
   address: string;
   uiUrl: string | null;
+  /** The `--dynamic-config-value` settings it was started with ("key=value"). */
+  dynamicConfig: string[];
   process: ChildProcess;
   stop(): Promise<void>;
+}
+
+/** The dynamic config a dev server with these options is started with, as "key=value". */
+function devServerDynamicConfig(opts: Pick<TemporalOptions, "transferPollRps">): string[] {
+  return [`history.transferProcessorMaxPollRPS=${opts.transferPollRps ?? DEV_TRANSFER_POLL_RPS}`];
 }
 
 /** The `temporal` CLI's arguments for a dev server with these options. */
@@ -109,8 +116,7 @@ export function devServerArgs(opts: Omit<TemporalOptions, "cli" | "log">): strin
   if (opts.uiPort === null) args.push("--headless");
   else args.push("--ui-port", String(opts.uiPort), "--ui-disable-news-fetch");
   if (opts.namespace && opts.namespace !== "default") args.push("--namespace", opts.namespace);
-  const rps = opts.transferPollRps ?? DEV_TRANSFER_POLL_RPS;
-  args.push("--dynamic-config-value", `history.transferProcessorMaxPollRPS=${rps}`);
+  for (const setting of devServerDynamicConfig(opts)) args.push("--dynamic-config-value", setting);
   return args;
 }
 
@@ -162,6 +168,7 @@ export async function startTemporal(opts: TemporalOptions): Promise<RunningTempo
   return {
     address,
     uiUrl: opts.uiPort === null ? null : `http://${host}:${opts.uiPort}`,
+    dynamicConfig: devServerDynamicConfig(opts),
     process: child,
     stop() {
       stopped ??= (async () => {
