@@ -4,7 +4,8 @@
 // Baseline: the raw `client.workflow.start` acknowledgement, and the time until the workflow's
 // first activity starts (the activity stamps the wall clock). One run at a time, interleaved.
 // CPU by process is read in a pass of its own: a /proc snapshot holds this process's event loop
-// for 1–2 ms, which inside a timed start would land in Weft's acknowledgement and not in raw's.
+// for 1.4–2.9 ms (80 processes), which inside a timed start would land in Weft's acknowledgement
+// and not in raw's (bench/RESULTS.md, twentieth measurement).
 import { runWorkflowId } from "@weft/schema";
 import type { BenchContext } from "../lib/context.ts";
 import { cpuText, withCpu, type CpuClass } from "../lib/cpu.ts";
