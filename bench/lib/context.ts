@@ -41,6 +41,7 @@ export interface Options {
 
 export class BenchContext {
   private readonly cleanups: Array<() => Promise<void>> = [];
+  private closing: Promise<void> | null = null;
   private readonly lazy = new Map<string, Promise<unknown>>();
   readonly settings = workerSettings();
 
@@ -55,10 +56,14 @@ export class BenchContext {
     this.cleanups.push(fn);
   }
 
-  async close(): Promise<void> {
-    for (const fn of this.cleanups.splice(0).reverse()) {
-      await fn().catch((err: unknown) => this.log(`cleanup failed: ${(err as Error).message}`));
-    }
+  /** Once: a second call (the end of the bench after a Ctrl-C) waits for the same cleanups. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const fn of this.cleanups.splice(0).reverse()) {
+        await fn().catch((err: unknown) => this.log(`cleanup failed: ${(err as Error).message}`));
+      }
+    })();
+    return this.closing;
   }
 
   /** One instance per key for the whole bench, made on first use. */
