@@ -89,7 +89,8 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     log(`${signal}: stopping…`);
     // The scenario in flight fails as its connections close; that must not end the process
     // before ctx.close() has stopped the apps it started.
-    const expected = (err: unknown) => log(`while stopping: ${(err as Error).message ?? String(err)}`);
+    const expected = (err: unknown) =>
+      log(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
     process.on("uncaughtException", expected);
     process.on("unhandledRejection", expected);
     void ctx.close().finally(() => process.exit(130));
